@@ -1,0 +1,171 @@
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import type { ChalkInstance } from 'chalk';
+import { type Clock, fixedClock, parseInstant, systemClock } from '../clock.js';
+import { UsageError } from '../errors.js';
+import type { Actor, Cause, Session } from '../session.js';
+import { seedNewStore } from '../setup/service.js';
+import { openStore, type Store } from '../store/store.js';
+import type { Permission } from '../users/permissions.js';
+import { authorize } from '../users/service.js';
+import { colourEnabled, type IOStreams } from './io.js';
+import { inquirerPrompter, type Prompter } from './prompter.js';
+
+export type Env = Record<string, string | undefined>;
+
+/** Options every command accepts (DESIGN §8), parsed by the program. */
+export interface GlobalOptions {
+  db?: string;
+  as?: string;
+  now?: string;
+  wait?: string;
+  color?: boolean;
+  input?: boolean;
+  quiet?: boolean;
+}
+
+const defaultWaitSeconds = 60;
+
+/**
+ * Everything a command needs from the outside world, in one object: the store (opened on
+ * first use), the clock, the acting user, the streams and whether a person can be asked.
+ */
+export class Context {
+  exitCode = 0;
+  /** True once this run has created (and seeded) a new store. */
+  storeCreated = false;
+  /** The command being run, e.g. `item move`; recorded in history. */
+  commandPath = '';
+  private globals: GlobalOptions = {};
+  private openedStore: Store | undefined;
+  private resolvedClock: Clock | undefined;
+  private readonly customPrompter: Prompter | undefined;
+
+  constructor(
+    readonly io: IOStreams,
+    readonly env: Env,
+    prompter?: Prompter,
+  ) {
+    this.customPrompter = prompter;
+  }
+
+  configure(globals: GlobalOptions, commandPath: string): void {
+    this.globals = globals;
+    this.commandPath = commandPath;
+  }
+
+  get clock(): Clock {
+    if (!this.resolvedClock) {
+      const now = this.globals.now ?? this.env.CRMCTL_NOW;
+      this.resolvedClock = now
+        ? fixedClock(parseInstant(now, this.globals.now ? '--now' : 'CRMCTL_NOW'))
+        : systemClock;
+    }
+    return this.resolvedClock;
+  }
+
+  globalOption<K extends keyof GlobalOptions>(name: K): GlobalOptions[K] {
+    return this.globals[name];
+  }
+
+  /** Points this run at another store file (the demo's temporary one); before first use only. */
+  useStorePath(path: string): void {
+    this.globals = { ...this.globals, db: path };
+  }
+
+  get storePath(): string {
+    const explicit = this.globals.db ?? this.env.CRMCTL_DB;
+    if (explicit) return explicit;
+    const dataHome =
+      this.env.XDG_DATA_HOME || join(this.env.HOME ?? userInfo().homedir, '.local', 'share');
+    return join(dataHome, 'crmctl', 'crm.db');
+  }
+
+  /** The store, opened (and created, migrated) on first use. */
+  get store(): Store {
+    if (!this.openedStore) {
+      this.openedStore = openStore(this.storePath, {
+        busyTimeoutMs: this.waitMs,
+        onCreate: (store) => {
+          seedNewStore(store, this.clock, osLogin(this.env));
+          this.storeCreated = true;
+        },
+      });
+    }
+    return this.openedStore;
+  }
+
+  /** How long to wait for another writer: --wait / CRMCTL_WAIT seconds. */
+  get waitMs(): number {
+    const raw = this.globals.wait ?? this.env.CRMCTL_WAIT;
+    if (raw === undefined || raw === '') return defaultWaitSeconds * 1000;
+    const seconds = Number(raw);
+    if (!Number.isFinite(seconds) || seconds < 0) {
+      throw new UsageError(`--wait takes a number of seconds, not "${raw}"`);
+    }
+    return Math.round(seconds * 1000);
+  }
+
+  get login(): string {
+    return this.globals.as ?? (this.env.CRMCTL_USER || osLogin(this.env));
+  }
+
+  /**
+   * Checks that the acting user exists and holds `permission`, before anything is shown or
+   * changed, and returns what services work with.
+   */
+  session(permission?: Permission, cause: Cause = { kind: 'user', id: null }): Session {
+    const store = this.store;
+    authorize(store.db, this.login, permission);
+    const actor: Actor = { login: this.login, cause, command: this.commandPath };
+    return { store, clock: this.clock, actor };
+  }
+
+  /** A person can be asked: stdin and stderr are terminals and --no-input is not given. */
+  get canPrompt(): boolean {
+    if (this.globals.input === false) return false;
+    if (this.env.CRMCTL_NO_INPUT && this.env.CRMCTL_NO_INPUT !== '0') return false;
+    return this.io.stdinIsTTY && this.io.stderrIsTTY;
+  }
+
+  get prompter(): Prompter {
+    return this.customPrompter ?? inquirerPrompter(this.io);
+  }
+
+  get quiet(): boolean {
+    return this.globals.quiet === true;
+  }
+
+  colour(stream: 'stdout' | 'stderr'): boolean {
+    const isTTY = stream === 'stdout' ? this.io.stdoutIsTTY : this.io.stderrIsTTY;
+    return colourEnabled(isTTY, this.env, this.globals.color === false);
+  }
+
+  /** A chalk instance for one stream, coloured only when that stream should be (loaded on demand). */
+  async paint(stream: 'stdout' | 'stderr'): Promise<ChalkInstance> {
+    const { Chalk } = await import('chalk');
+    return new Chalk({ level: this.colour(stream) ? 1 : 0 });
+  }
+
+  out(text: string): void {
+    this.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  /** A note for a person on stderr (summaries, warnings); silenced by --quiet. */
+  note(text: string): void {
+    if (!this.quiet) this.io.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  close(): void {
+    this.openedStore?.close();
+    this.openedStore = undefined;
+  }
+}
+
+function osLogin(env: Env): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return env.USER ?? env.LOGNAME ?? 'admin';
+  }
+}

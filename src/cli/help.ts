@@ -1,0 +1,105 @@
+import type { Command } from '@commander-js/extra-typings';
+import { UsageError } from '../errors.js';
+import type { CommandModule } from './registry.js';
+
+const topics: Record<string, { summary: string; text: string }> = {
+  'exit-codes': {
+    summary: 'what each exit status means',
+    text: `Exit codes (stable; scripts may branch on them):
+
+  0    success; for \`check\` commands: the value is listed
+  1    \`check\` commands only: the value is not listed (like grep); no error ever exits 1
+  2    usage error: unknown command or option, missing or malformed value
+  3    done, but some input was rejected (an import with rejected lines)
+  4    not found: the item, user, stage, file … does not exist
+  5    conflict or refused: the change would break a rule, or a confirmation was declined
+  6    permission denied: unknown user, or the user's role lacks the permission named
+  7    the input cannot be used at all (binary file, damaged store, --strict with rejects)
+  70   internal error: a bug in crmctl (CRMCTL_DEBUG=1 shows the stack)
+  75   the store is busy: another crmctl held the write lock longer than --wait; retry later
+  130  interrupted (Ctrl-C)
+`,
+  },
+  formatting: {
+    summary: 'output formats, fields, colours',
+    text: `Output of list and show commands:
+
+  -o table   (default) a bordered table on a terminal; piped, plain tab-separated rows
+             without a header, never truncated
+  -o json    one JSON document: an array for lists, an object for show commands
+  --json     short for -o json
+  -o jsonl   one JSON object per line, streamed
+  -o csv     RFC 4180 with a header row; cells that start with = + - @ or a tab get a
+             leading ' so spreadsheets do not run them as formulas (imports undo it)
+  -o tsv     tab-separated with a header row; tabs and newlines escaped as \\t and \\n
+  --fields a,b   choose and order the fields (JSON keys); an unknown field is a usage error
+             that lists the available ones
+
+Times are ISO-8601 UTC (2026-11-23T09:30:00.000Z); ids are integers; JSON keys are
+camelCase and are only ever added, never renamed or removed.
+Data goes to stdout; notes, warnings and progress to stderr. Under -o json a command's
+summary is JSON on stdout, and an error is {"error":{"code","message","exitCode"}} on stderr.
+
+Colour: off with --no-color or a non-empty NO_COLOR, forced with FORCE_COLOR, otherwise
+only when the stream is a terminal. Progress bars only when stderr is a terminal.
+`,
+  },
+  environment: {
+    summary: 'environment variables crmctl reads',
+    text: `Environment variables:
+
+  CRMCTL_DB        store file (same as --db); default $XDG_DATA_HOME/crmctl/crm.db,
+                   i.e. ~/.local/share/crmctl/crm.db
+  XDG_DATA_HOME    where the default store lives
+  CRMCTL_USER      act as this user (same as --as); default the OS login
+  CRMCTL_NOW       read the clock as this ISO-8601 time (same as --now): simulations
+  CRMCTL_WAIT      seconds to wait for another writer before exit 75 (same as --wait; 60)
+  CRMCTL_NO_INPUT  never prompt (same as --no-input); commands that would ask need --yes
+  CRMCTL_DEBUG     1: print the stack of internal errors
+  NO_COLOR         non-empty: no colours
+  FORCE_COLOR      colours even when not a terminal (0 or false: never)
+`,
+  },
+};
+
+export const commands: CommandModule['commands'] = {
+  help(program: Command) {
+    program
+      .command('help')
+      .description('Show help for a command or a topic (exit-codes, formatting, environment)')
+      .argument('[words...]', 'a command (e.g. item move) or a topic')
+      .addHelpText(
+        'after',
+        `
+Topics:
+${Object.entries(topics)
+  .map(([name, topic]) => `  ${name.padEnd(12)} ${topic.summary}`)
+  .join('\n')}
+
+Examples:
+  $ crmctl help exit-codes
+  $ crmctl help item move`,
+      )
+      .action((words: string[]) => {
+        const [first] = words;
+        if (first === undefined) {
+          program.outputHelp();
+          return;
+        }
+        const topic = topics[first];
+        if (topic && words.length === 1) {
+          program.configureOutput().writeOut?.(topic.text);
+          return;
+        }
+        let target: Command | undefined = program;
+        for (const word of words)
+          target = target?.commands.find((c) => c.name() === word) as Command | undefined;
+        if (!target) {
+          throw new UsageError(
+            `no command or help topic "${words.join(' ')}"; topics: ${Object.keys(topics).join(', ')}`,
+          );
+        }
+        target.outputHelp();
+      });
+  },
+};

@@ -1,0 +1,21 @@
+import type { Context } from './context.js';
+import { formatOf, type OutputOptions, printRecord, type View } from './output.js';
+
+/**
+ * What a command that changes something prints: the record in the chosen format, or, for
+ * people, its identifier on stdout (so `id=$(crmctl item add …)` works) and a note on stderr.
+ */
+export async function printChange(
+  ctx: Context,
+  options: OutputOptions,
+  record: Record<string, unknown>,
+  view: View,
+  summary: { id: string | number; note: string },
+): Promise<void> {
+  if (formatOf(options) !== 'table' || options.fields) {
+    await printRecord(ctx, record, options, view);
+    return;
+  }
+  ctx.out(String(summary.id));
+  ctx.note(summary.note);
+}

@@ -1,0 +1,119 @@
+import { domainToASCII, domainToUnicode } from 'node:url';
+import { type Normalised, reject } from './reasons.js';
+import { cleanEmailText, isPrintableAscii, quote } from './text.js';
+
+const MAX_ADDRESS = 254;
+const MAX_LOCAL_BYTES = 64;
+const CONTROL_CHAR = /\p{Cc}/u;
+const BROKEN_UNICODE = /\p{Cs}/u;
+const WHITESPACE = /[\s\p{Z}]/u;
+const ANGLE_ADDRESS = /<([^<>]*)>/;
+// RFC 5322 atext, plus letters, marks and digits of any script for internationalised addresses.
+const LOCAL_ATOM_CHAR = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~\-\p{L}\p{M}\p{N}]$/u;
+const LOCAL_DOT_ATOM =
+  /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~\-\p{L}\p{M}\p{N}]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~\-\p{L}\p{M}\p{N}]+)*$/u;
+const DOMAIN_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const NUMERIC_LABEL = /^[0-9]+$/;
+
+/**
+ * One plain address `local@domain`, stored with the domain lower-cased; the key is the whole
+ * address lower-cased, as addresses are matched case-insensitively.
+ */
+export function normaliseEmail(raw: string): Normalised {
+  const text = cleanEmailText(raw);
+  if (text === '') return reject('email', 'empty', 'empty email address');
+  const problem = findSyntaxProblem(text);
+  if (problem !== undefined)
+    return rejectEmail(`${quote(raw)} is not an email address: ${problem}`);
+
+  const at = text.indexOf('@');
+  const local = text.slice(0, at);
+  const domain = text.slice(at + 1);
+  const localProblem = findLocalPartProblem(local);
+  if (localProblem !== undefined) {
+    return rejectEmail(`${quote(raw)} is not an email address: ${localProblem}`);
+  }
+  const checked = checkDomain(domain);
+  if (typeof checked !== 'string') {
+    return rejectEmail(`${quote(raw)} is not an email address: ${checked.problem}`);
+  }
+  const value = `${local}@${checked}`;
+  if (value.length > MAX_ADDRESS) {
+    return rejectEmail(
+      `${quote(raw)} is not an email address: longer than ${MAX_ADDRESS} characters`,
+    );
+  }
+  return { ok: true, kind: 'email', value, key: value.toLowerCase() };
+}
+
+function rejectEmail(message: string): Normalised {
+  return reject('email', 'not-an-email', message);
+}
+
+/** Whole-address problems, in the order a person would want them pointed out. */
+function findSyntaxProblem(text: string): string | undefined {
+  if (text.length > MAX_ADDRESS) return `longer than ${MAX_ADDRESS} characters`;
+  if (CONTROL_CHAR.test(text)) return 'it contains a control character';
+  if (BROKEN_UNICODE.test(text)) return 'it contains broken Unicode (a lone surrogate)';
+  const angled = ANGLE_ADDRESS.exec(text);
+  if (angled) {
+    return `it has a display name: give only the address ${JSON.stringify(angled[1]?.trim())}`;
+  }
+  if (text.includes('<') || text.includes('>')) return 'it contains "<" or ">"';
+  if (text.includes('"')) return 'quoted local parts ("…"@domain) are not accepted';
+  if (text.includes('(') || text.includes(')')) return 'comments in parentheses are not accepted';
+  if (WHITESPACE.test(text)) return 'it contains whitespace';
+  const at = text.indexOf('@');
+  if (at < 0) return 'it has no @';
+  if (text.indexOf('@', at + 1) >= 0) return 'it has more than one @';
+  if (at === 0) return 'nothing before the @';
+  if (at === text.length - 1) return 'nothing after the @';
+  if (text[at + 1] === '[') return 'IP-address domains ([1.2.3.4]) are not accepted';
+  return undefined;
+}
+
+function findLocalPartProblem(local: string): string | undefined {
+  if (local.startsWith('.')) return 'the part before the @ starts with a dot';
+  if (local.endsWith('.')) return 'the part before the @ ends with a dot';
+  if (local.includes('..')) return 'the part before the @ has two dots in a row';
+  if (!LOCAL_DOT_ATOM.test(local)) {
+    const stray = [...local].find((char) => char !== '.' && !LOCAL_ATOM_CHAR.test(char));
+    return `${JSON.stringify(stray)} is not allowed before the @`;
+  }
+  const bytes = isPrintableAscii(local) ? local.length : Buffer.byteLength(local);
+  if (bytes > MAX_LOCAL_BYTES)
+    return `the part before the @ is longer than ${MAX_LOCAL_BYTES} bytes`;
+  return undefined;
+}
+
+/** The domain as stored (lower-cased; IDN kept in Unicode), or what is wrong with it. */
+function checkDomain(domain: string): string | { problem: string } {
+  const ascii = domainToASCII(domain);
+  if (ascii === '') return { problem: `${JSON.stringify(domain)} is not a valid domain name` };
+  const labels = ascii.split('.');
+  if (labels.length < 2) {
+    return {
+      problem: `the domain ${JSON.stringify(domain)} needs at least two parts, like example.com`,
+    };
+  }
+  for (const label of labels) {
+    if (label === '') return { problem: 'the domain has an empty part (a stray dot)' };
+    if (!DOMAIN_LABEL.test(label)) {
+      return {
+        problem: `the domain part ${JSON.stringify(label)} must be 1–63 letters, digits or hyphens, not starting or ending with a hyphen`,
+      };
+    }
+  }
+  if (NUMERIC_LABEL.test(labels[labels.length - 1] ?? '')) {
+    return { problem: 'the domain ends in a number: IP addresses are not accepted' };
+  }
+  if (ascii.length > MAX_ADDRESS) return { problem: 'the domain is too long' };
+  if (isPrintableAscii(domain)) {
+    const lower = domain.toLowerCase();
+    // WHATWG host parsing rewrites some numeric hosts (0x7f.1 → 127.0.0.1); keep only plain ones.
+    return lower === ascii
+      ? lower
+      : { problem: `${JSON.stringify(domain)} is not a valid domain name` };
+  }
+  return domainToUnicode(ascii);
+}

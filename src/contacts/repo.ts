@@ -1,0 +1,170 @@
+import { likePattern } from '../store/sql.js';
+import type { Database } from '../store/store.js';
+
+export type OwnerType = 'item' | 'contact' | 'company';
+export type PartyTable = 'contacts' | 'companies';
+
+export interface PartyRow {
+  id: number;
+  name: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ContactPointRow {
+  owner_type: OwnerType;
+  owner_id: number;
+  kind: 'phone' | 'email';
+  value: string;
+  match_key: string;
+  raw: string;
+}
+
+export function insertParty(
+  db: Database,
+  table: PartyTable,
+  party: { name: string; createdAt: string },
+): number {
+  const result = db
+    .prepare(`INSERT INTO ${table} (name, created_at, updated_at) VALUES (?, ?, ?)`)
+    .run(party.name, party.createdAt, party.createdAt);
+  return Number(result.lastInsertRowid);
+}
+
+export function updatePartyRow(
+  db: Database,
+  table: PartyTable,
+  id: number,
+  party: { name: string; updatedAt: string },
+): void {
+  db.prepare(`UPDATE ${table} SET name = ?, updated_at = ? WHERE id = ?`).run(
+    party.name,
+    party.updatedAt,
+    id,
+  );
+}
+
+export function touchParty(db: Database, table: PartyTable, id: number, updatedAt: string): void {
+  db.prepare(`UPDATE ${table} SET updated_at = ? WHERE id = ?`).run(updatedAt, id);
+}
+
+export function selectParty(db: Database, table: PartyTable, id: number): PartyRow | undefined {
+  return db.prepare(`SELECT * FROM ${table} WHERE id = ?`).get(id) as PartyRow | undefined;
+}
+
+export interface PartyFilter {
+  nameContains?: string;
+  ids?: number[];
+  limit?: number;
+  offset?: number;
+}
+
+export function selectParties(db: Database, table: PartyTable, filter: PartyFilter): PartyRow[] {
+  const where: string[] = [];
+  const params: Record<string, unknown> = { limit: filter.limit ?? -1, offset: filter.offset ?? 0 };
+  if (filter.nameContains !== undefined) {
+    where.push(`name LIKE @pattern ESCAPE '\\'`);
+    params.pattern = likePattern(filter.nameContains);
+  }
+  if (filter.ids !== undefined) {
+    where.push(`id IN (SELECT value FROM json_each(@ids))`);
+    params.ids = JSON.stringify(filter.ids);
+  }
+  const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  return db
+    .prepare(`SELECT * FROM ${table} ${clause} ORDER BY id LIMIT @limit OFFSET @offset`)
+    .all(params) as PartyRow[];
+}
+
+export function insertContactPoints(db: Database, rows: ContactPointRow[]): void {
+  const insert = db.prepare(
+    `INSERT INTO contact_points (owner_type, owner_id, kind, value, match_key, raw)
+     VALUES (@owner_type, @owner_id, @kind, @value, @match_key, @raw)`,
+  );
+  for (const row of rows) insert.run(row);
+}
+
+export function deleteContactPoints(
+  db: Database,
+  ownerType: OwnerType,
+  ownerId: number,
+  kind: 'phone' | 'email',
+): void {
+  db.prepare('DELETE FROM contact_points WHERE owner_type = ? AND owner_id = ? AND kind = ?').run(
+    ownerType,
+    ownerId,
+    kind,
+  );
+}
+
+/** Contact points of many owners of one type, in the order they were given. */
+export function selectContactPoints(
+  db: Database,
+  ownerType: OwnerType,
+  ownerIds: number[],
+): ContactPointRow[] {
+  if (ownerIds.length === 0) return [];
+  return db
+    .prepare(
+      `SELECT owner_type, owner_id, kind, value, match_key, raw FROM contact_points
+       WHERE owner_type = ? AND owner_id IN (SELECT value FROM json_each(?))
+       ORDER BY owner_id, id`,
+    )
+    .all(ownerType, JSON.stringify(ownerIds)) as ContactPointRow[];
+}
+
+export function selectOwnersByKey(
+  db: Database,
+  kind: 'phone' | 'email',
+  matchKey: string,
+): { owner_type: OwnerType; owner_id: number }[] {
+  return db
+    .prepare(
+      'SELECT DISTINCT owner_type, owner_id FROM contact_points WHERE match_key = ? AND kind = ?',
+    )
+    .all(matchKey, kind) as { owner_type: OwnerType; owner_id: number }[];
+}
+
+export function replaceCompanyLinksOfContact(
+  db: Database,
+  contactId: number,
+  companyIds: number[],
+): void {
+  db.prepare('DELETE FROM contact_companies WHERE contact_id = ?').run(contactId);
+  const link = db.prepare('INSERT INTO contact_companies (contact_id, company_id) VALUES (?, ?)');
+  for (const companyId of new Set(companyIds)) link.run(contactId, companyId);
+}
+
+export function replaceContactLinksOfCompany(
+  db: Database,
+  companyId: number,
+  contactIds: number[],
+): void {
+  db.prepare('DELETE FROM contact_companies WHERE company_id = ?').run(companyId);
+  const link = db.prepare('INSERT INTO contact_companies (contact_id, company_id) VALUES (?, ?)');
+  for (const contactId of new Set(contactIds)) link.run(contactId, companyId);
+}
+
+export function selectCompanyIdsOfContacts(
+  db: Database,
+  contactIds: number[],
+): { contact_id: number; company_id: number }[] {
+  return db
+    .prepare(
+      `SELECT contact_id, company_id FROM contact_companies
+       WHERE contact_id IN (SELECT value FROM json_each(?)) ORDER BY company_id`,
+    )
+    .all(JSON.stringify(contactIds)) as { contact_id: number; company_id: number }[];
+}
+
+export function selectContactIdsOfCompanies(
+  db: Database,
+  companyIds: number[],
+): { contact_id: number; company_id: number }[] {
+  return db
+    .prepare(
+      `SELECT contact_id, company_id FROM contact_companies
+       WHERE company_id IN (SELECT value FROM json_each(?)) ORDER BY contact_id`,
+    )
+    .all(JSON.stringify(companyIds)) as { contact_id: number; company_id: number }[];
+}

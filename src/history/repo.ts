@@ -1,0 +1,62 @@
+import { statement } from '../store/sql.js';
+import type { Database } from '../store/store.js';
+
+export interface HistoryRow {
+  id: number;
+  at: string;
+  actor: string;
+  cause_kind: string;
+  cause_id: number | null;
+  command: string | null;
+  action: string;
+  entity_type: string;
+  entity_id: number;
+  changes: string;
+}
+
+export type NewHistoryRow = Omit<HistoryRow, 'id'>;
+
+export function insertHistory(db: Database, row: NewHistoryRow): void {
+  statement(
+    db,
+    `INSERT INTO history (at, actor, cause_kind, cause_id, command, action, entity_type, entity_id, changes)
+     VALUES (@at, @actor, @cause_kind, @cause_id, @command, @action, @entity_type, @entity_id, @changes)`,
+  ).run(row);
+}
+
+export interface HistoryFilter {
+  entityType?: string;
+  entityId?: number;
+  actor?: string;
+  since?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export function selectHistory(db: Database, filter: HistoryFilter): HistoryRow[] {
+  const where: string[] = [];
+  const params: Record<string, unknown> = {
+    limit: filter.limit ?? -1,
+    offset: filter.offset ?? 0,
+  };
+  if (filter.entityType !== undefined) {
+    where.push('entity_type = @entityType');
+    params.entityType = filter.entityType;
+  }
+  if (filter.entityId !== undefined) {
+    where.push('entity_id = @entityId');
+    params.entityId = filter.entityId;
+  }
+  if (filter.actor !== undefined) {
+    where.push('actor = @actor COLLATE NOCASE');
+    params.actor = filter.actor;
+  }
+  if (filter.since !== undefined) {
+    where.push('at >= @since');
+    params.since = filter.since;
+  }
+  const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  return db
+    .prepare(`SELECT * FROM history ${clause} ORDER BY at, id LIMIT @limit OFFSET @offset`)
+    .all(params) as HistoryRow[];
+}

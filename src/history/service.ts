@@ -1,0 +1,75 @@
+import { nowIso, type Session } from '../session.js';
+import { type HistoryRow, insertHistory, selectHistory } from './repo.js';
+
+export interface EntityRef {
+  type: string;
+  id: number;
+}
+
+/** DESIGN §8a history entry. */
+export interface HistoryEntry {
+  id: number;
+  at: string;
+  actor: string;
+  cause: { kind: string; id: number | null };
+  command: string | null;
+  action: string;
+  entity: EntityRef;
+  changes: Record<string, unknown>;
+}
+
+export interface RecordChangeOptions {
+  action: string;
+  entity: EntityRef;
+  changes?: Record<string, unknown>;
+}
+
+/** Records one change made in this session (who, when, through what). Call inside its write transaction. */
+export function recordChange(session: Session, change: RecordChangeOptions): void {
+  const { actor } = session;
+  insertHistory(session.store.db, {
+    at: nowIso(session),
+    actor: actor.login,
+    cause_kind: actor.cause.kind,
+    cause_id: actor.cause.id,
+    command: actor.command,
+    action: change.action,
+    entity_type: change.entity.type,
+    entity_id: change.entity.id,
+    changes: JSON.stringify(change.changes ?? {}),
+  });
+}
+
+export interface ListHistoryOptions {
+  entity?: EntityRef;
+  entityType?: string;
+  actor?: string;
+  since?: Date;
+  limit?: number;
+  offset?: number;
+}
+
+export function listHistory(session: Session, options: ListHistoryOptions): HistoryEntry[] {
+  const rows = selectHistory(session.store.db, {
+    entityType: options.entity?.type ?? options.entityType,
+    entityId: options.entity?.id,
+    actor: options.actor,
+    since: options.since?.toISOString(),
+    limit: options.limit,
+    offset: options.offset,
+  });
+  return rows.map(toHistoryEntry);
+}
+
+function toHistoryEntry(row: HistoryRow): HistoryEntry {
+  return {
+    id: row.id,
+    at: row.at,
+    actor: row.actor,
+    cause: { kind: row.cause_kind, id: row.cause_id },
+    command: row.command,
+    action: row.action,
+    entity: { type: row.entity_type, id: row.entity_id },
+    changes: JSON.parse(row.changes) as Record<string, unknown>,
+  };
+}

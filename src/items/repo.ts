@@ -1,0 +1,142 @@
+import { likePattern } from '../store/sql.js';
+import type { Database } from '../store/store.js';
+
+export interface ItemRow {
+  id: number;
+  type: string;
+  pipeline_id: number;
+  pipeline_name: string;
+  stage_id: number;
+  stage_name: string;
+  stage_semantic: string;
+  title: string;
+  amount: number | null;
+  currency: string | null;
+  responsible_id: number | null;
+  responsible_login: string | null;
+  contact_id: number | null;
+  company_id: number | null;
+  source: string;
+  fields: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface NewItemRow {
+  type: string;
+  pipeline_id: number;
+  stage_id: number;
+  title: string;
+  amount: number | null;
+  currency: string | null;
+  responsible_id: number | null;
+  contact_id: number | null;
+  company_id: number | null;
+  source: string;
+  fields: string;
+  created_at: string;
+  updated_at: string;
+}
+
+const itemSelect = `
+  SELECT i.*, p.name AS pipeline_name, s.name AS stage_name, s.semantic AS stage_semantic,
+    u.login AS responsible_login
+  FROM items i
+  JOIN pipelines p ON p.id = i.pipeline_id
+  JOIN stages s ON s.id = i.stage_id
+  LEFT JOIN users u ON u.id = i.responsible_id`;
+
+export function insertItem(db: Database, item: NewItemRow): number {
+  const result = db
+    .prepare(
+      `INSERT INTO items (type, pipeline_id, stage_id, title, amount, currency, responsible_id,
+         contact_id, company_id, source, fields, created_at, updated_at)
+       VALUES (@type, @pipeline_id, @stage_id, @title, @amount, @currency, @responsible_id,
+         @contact_id, @company_id, @source, @fields, @created_at, @updated_at)`,
+    )
+    .run(item);
+  return Number(result.lastInsertRowid);
+}
+
+export function selectItem(db: Database, id: number): ItemRow | undefined {
+  return db.prepare(`${itemSelect} WHERE i.id = ?`).get(id) as ItemRow | undefined;
+}
+
+export interface ItemFilter {
+  ids?: number[];
+  type?: string;
+  pipelineId?: number;
+  stageId?: number;
+  responsibleId?: number;
+  titleContains?: string;
+  /** Items whose own phones/emails, or whose contact's or company's, include the key. */
+  holders?: { itemIds: number[]; contactIds: number[]; companyIds: number[] };
+  limit?: number;
+  offset?: number;
+}
+
+export function selectItems(db: Database, filter: ItemFilter): ItemRow[] {
+  const where: string[] = [];
+  const params: Record<string, unknown> = { limit: filter.limit ?? -1, offset: filter.offset ?? 0 };
+  if (filter.ids !== undefined) {
+    where.push('i.id IN (SELECT value FROM json_each(@ids))');
+    params.ids = JSON.stringify(filter.ids);
+  }
+  if (filter.type !== undefined) {
+    where.push('i.type = @type');
+    params.type = filter.type;
+  }
+  if (filter.pipelineId !== undefined) {
+    where.push('i.pipeline_id = @pipelineId');
+    params.pipelineId = filter.pipelineId;
+  }
+  if (filter.stageId !== undefined) {
+    where.push('i.stage_id = @stageId');
+    params.stageId = filter.stageId;
+  }
+  if (filter.responsibleId !== undefined) {
+    where.push('i.responsible_id = @responsibleId');
+    params.responsibleId = filter.responsibleId;
+  }
+  if (filter.titleContains !== undefined) {
+    where.push(`i.title LIKE @title ESCAPE '\\'`);
+    params.title = likePattern(filter.titleContains);
+  }
+  if (filter.holders !== undefined) {
+    where.push(`(i.id IN (SELECT value FROM json_each(@holderItems))
+      OR i.contact_id IN (SELECT value FROM json_each(@holderContacts))
+      OR i.company_id IN (SELECT value FROM json_each(@holderCompanies)))`);
+    params.holderItems = JSON.stringify(filter.holders.itemIds);
+    params.holderContacts = JSON.stringify(filter.holders.contactIds);
+    params.holderCompanies = JSON.stringify(filter.holders.companyIds);
+  }
+  const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  return db
+    .prepare(`${itemSelect} ${clause} ORDER BY i.id LIMIT @limit OFFSET @offset`)
+    .all(params) as ItemRow[];
+}
+
+export function updateItemColumns(
+  db: Database,
+  id: number,
+  columns: Partial<Omit<NewItemRow, 'created_at' | 'type'>>,
+): void {
+  const names = Object.keys(columns);
+  if (names.length === 0) return;
+  const assignments = names.map((name) => `${name} = @${name}`).join(', ');
+  db.prepare(`UPDATE items SET ${assignments} WHERE id = @id`).run({ ...columns, id });
+}
+
+export function countItemsByStage(db: Database, pipelineId: number): Map<number, number> {
+  const rows = db
+    .prepare('SELECT stage_id, count(*) AS n FROM items WHERE pipeline_id = ? GROUP BY stage_id')
+    .all(pipelineId) as { stage_id: number; n: number }[];
+  return new Map(rows.map((row) => [row.stage_id, row.n]));
+}
+
+export function selectItemIdsInStage(db: Database, stageId: number): number[] {
+  return db
+    .prepare('SELECT id FROM items WHERE stage_id = ? ORDER BY id')
+    .pluck()
+    .all(stageId) as number[];
+}

@@ -1,0 +1,490 @@
+import {
+  type ContactDetails,
+  contactDetailsOf,
+  getCompany,
+  getContact,
+  ownersOf,
+  parseContactDetails,
+  parseLookupValue,
+  replaceContactPoints,
+  replacedKinds,
+} from '../contacts/service.js';
+import { NotFoundError, UsageError } from '../errors.js';
+import { type HistoryEntry, listHistory, recordChange } from '../history/service.js';
+import {
+  firstStage,
+  getPipeline,
+  getStage,
+  matchingStage,
+  type Pipeline,
+  type Semantic,
+  type Stage,
+} from '../pipelines/service.js';
+import { nowIso, type Session, systemLogin } from '../session.js';
+import { getSetting } from '../settings/service.js';
+import { userIdOf } from '../users/service.js';
+import {
+  countItemsByStage as countByStage,
+  type ItemFilter,
+  type ItemRow,
+  insertItem,
+  selectItem,
+  selectItemIdsInStage,
+  selectItems,
+  updateItemColumns,
+} from './repo.js';
+
+export const itemSources = ['manual', 'call', 'email', 'form', 'chat', 'import'] as const;
+export type ItemSource = (typeof itemSources)[number];
+
+/** DESIGN §8a item. */
+export interface Item {
+  id: number;
+  type: string;
+  pipeline: { id: number; name: string };
+  stage: { id: number; name: string; semantic: Semantic };
+  title: string;
+  amount: number | null;
+  currency: string | null;
+  responsible: string | null;
+  contactId: number | null;
+  companyId: number | null;
+  source: string;
+  phones: string[];
+  emails: string[];
+  fields: Record<string, string>;
+  createdAt: string;
+  updatedAt: string;
+  timeline?: HistoryEntry[];
+}
+
+export interface AddItemOptions {
+  type?: string;
+  pipeline?: string;
+  stage?: string;
+  title: string;
+  amount?: number;
+  currency?: string;
+  responsible?: string;
+  contact?: number;
+  company?: number;
+  source?: ItemSource;
+  fields?: Record<string, string>;
+  phones?: string[];
+  emails?: string[];
+  /** Country for phones written in national format (default: the default-country setting). */
+  country?: string;
+}
+
+export function addItem(session: Session, options: AddItemOptions): Item {
+  const title = checkTitle(options.title);
+  return session.store.write(() => {
+    const pipeline = getPipeline(session, options.pipeline, options.type);
+    if (options.type !== undefined && pipeline.type !== options.type) {
+      throw new UsageError(
+        `pipeline "${pipeline.name}" is a ${pipeline.type} pipeline, not ${options.type}`,
+      );
+    }
+    const points = ownPoints(session, pipeline.type, options);
+    const stage = options.stage
+      ? getStage(session, pipeline.id, options.stage)
+      : firstStage(session, pipeline.id);
+    if (options.contact !== undefined) getContact(session, options.contact);
+    if (options.company !== undefined) getCompany(session, options.company);
+    const at = nowIso(session);
+    const responsible = options.responsible ?? defaultResponsible(session);
+    const id = insertItem(session.store.db, {
+      type: pipeline.type,
+      pipeline_id: pipeline.id,
+      stage_id: stage.id,
+      title,
+      amount: options.amount ?? null,
+      currency: options.amount === undefined ? null : currencyOf(session, options.currency),
+      responsible_id: responsible === null ? null : userIdOf(session, responsible),
+      contact_id: options.contact ?? null,
+      company_id: options.company ?? null,
+      source: options.source ?? 'manual',
+      fields: JSON.stringify(checkFields(options.fields ?? {})),
+      created_at: at,
+      updated_at: at,
+    });
+    replaceContactPoints(session, { type: 'item', id }, points);
+    const item = getItem(session, id);
+    recordChange(session, {
+      action: 'created',
+      entity: { type: 'item', id },
+      changes: {
+        type: item.type,
+        pipeline: item.pipeline.name,
+        stage: item.stage.name,
+        title: item.title,
+        source: item.source,
+      },
+    });
+    return item;
+  });
+}
+
+export function getItem(session: Session, id: number, options: { timeline?: boolean } = {}): Item {
+  const row = selectItem(session.store.db, id);
+  if (!row) throw new NotFoundError(`no item with id ${id} (see crmctl item list)`);
+  const [item] = toItems(session, [row]);
+  if (!item) throw new NotFoundError(`no item with id ${id}`);
+  if (options.timeline) item.timeline = listHistory(session, { entity: { type: 'item', id } });
+  return item;
+}
+
+export interface ListItemsOptions {
+  type?: string;
+  pipeline?: string;
+  stage?: string;
+  responsible?: string;
+  phone?: string;
+  email?: string;
+  search?: string;
+  country?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export function listItems(session: Session, options: ListItemsOptions): Item[] {
+  const filter: ItemFilter = {
+    type: options.type,
+    titleContains: options.search,
+    limit: options.limit,
+    offset: options.offset,
+  };
+  if (options.pipeline !== undefined || options.stage !== undefined) {
+    const pipeline = getPipeline(session, options.pipeline, options.type);
+    filter.pipelineId = pipeline.id;
+    if (options.stage !== undefined)
+      filter.stageId = getStage(session, pipeline.id, options.stage).id;
+  }
+  if (options.responsible !== undefined)
+    filter.responsibleId = userIdOf(session, options.responsible);
+  for (const [kind, raw] of [
+    ['phone', options.phone],
+    ['email', options.email],
+  ] as const) {
+    if (raw === undefined) continue;
+    const owners = ownersOf(session, kind, parseLookupValue(session, kind, raw, options.country));
+    const idsOf = (type: string) => owners.filter((o) => o.type === type).map((o) => o.id);
+    const holders = {
+      itemIds: idsOf('item'),
+      contactIds: idsOf('contact'),
+      companyIds: idsOf('company'),
+    };
+    // Two value filters must both hold: the second narrows to the items the first found.
+    if (filter.holders) filter.ids = selectItems(session.store.db, filter).map((r) => r.id);
+    filter.holders = holders;
+  }
+  return toItems(session, selectItems(session.store.db, filter));
+}
+
+export interface UpdateItemOptions {
+  title?: string;
+  amount?: number | null;
+  currency?: string;
+  responsible?: string | null;
+  contact?: number | null;
+  company?: number | null;
+  fields?: Record<string, string>;
+  phones?: string[];
+  emails?: string[];
+  country?: string;
+}
+
+/** Changes an item's fields (not its stage: see moveItems). `--field key=` removes a field. */
+export function updateItem(session: Session, id: number, options: UpdateItemOptions): Item {
+  const title = options.title === undefined ? undefined : checkTitle(options.title);
+  return session.store.write(() => {
+    const before = getItem(session, id);
+    const points = ownPoints(session, before.type, options);
+    const columns: Parameters<typeof updateItemColumns>[2] = {};
+    const changes: Record<string, { from: unknown; to: unknown }> = {};
+    const change = (field: string, from: unknown, to: unknown) => {
+      if (JSON.stringify(from) !== JSON.stringify(to)) changes[field] = { from, to };
+    };
+    if (title !== undefined) {
+      columns.title = title;
+      change('title', before.title, title);
+    }
+    if (options.amount !== undefined) {
+      columns.amount = options.amount;
+      columns.currency =
+        options.amount === null
+          ? null
+          : currencyOf(session, options.currency ?? before.currency ?? undefined);
+      change('amount', before.amount, columns.amount);
+      change('currency', before.currency, columns.currency);
+    } else if (options.currency !== undefined) {
+      columns.currency = currencyOf(session, options.currency);
+      change('currency', before.currency, columns.currency);
+    }
+    if (options.responsible !== undefined) {
+      columns.responsible_id =
+        options.responsible === null ? null : userIdOf(session, options.responsible);
+      change(
+        'responsible',
+        before.responsible,
+        options.responsible === null ? null : getUserLogin(session, options.responsible),
+      );
+    }
+    if (options.contact !== undefined) {
+      if (options.contact !== null) getContact(session, options.contact);
+      columns.contact_id = options.contact;
+      change('contactId', before.contactId, options.contact);
+    }
+    if (options.company !== undefined) {
+      if (options.company !== null) getCompany(session, options.company);
+      columns.company_id = options.company;
+      change('companyId', before.companyId, options.company);
+    }
+    if (options.fields !== undefined) {
+      const fields = { ...before.fields };
+      for (const [key, value] of Object.entries(checkFields(options.fields, true))) {
+        if (value === '') delete fields[key];
+        else fields[key] = value;
+        change(`fields.${key}`, before.fields[key] ?? null, fields[key] ?? null);
+      }
+      columns.fields = JSON.stringify(fields);
+    }
+    if (points.length > 0 || options.phones || options.emails) {
+      replaceContactPoints(session, { type: 'item', id }, points, replacedKinds(options));
+      if (options.phones)
+        change(
+          'phones',
+          before.phones,
+          points.filter((p) => p.kind === 'phone').map((p) => p.value),
+        );
+      if (options.emails)
+        change(
+          'emails',
+          before.emails,
+          points.filter((p) => p.kind === 'email').map((p) => p.value),
+        );
+    }
+    if (Object.keys(changes).length === 0) return before;
+    columns.updated_at = nowIso(session);
+    updateItemColumns(session.store.db, id, columns);
+    recordChange(session, { action: 'updated', entity: { type: 'item', id }, changes });
+    return getItem(session, id);
+  });
+}
+
+export interface MoveItemsOptions {
+  ids: number[];
+  /** Target stage, by name or id, in the target pipeline. */
+  stage: string;
+  /** Target pipeline (same entity type); without it, each item's own. */
+  pipeline?: string;
+}
+
+export interface ItemMove {
+  id: number;
+  from: { pipeline: string; stage: string };
+  to: { pipeline: string; stage: string };
+}
+
+export interface MoveItemsResult {
+  moved: number;
+  unchanged: number;
+  moves: ItemMove[];
+}
+
+/** Moves items to a stage (and pipeline). Items already there are left as they are. */
+export function moveItems(
+  session: Session,
+  options: MoveItemsOptions,
+  onProgress?: (done: number) => void,
+): MoveItemsResult {
+  return session.store.write(() => {
+    const result: MoveItemsResult = { moved: 0, unchanged: 0, moves: [] };
+    const pipelines = new Map<string, Pipeline>();
+    const pipelineOf = (ref: string | undefined, type: string) => {
+      const key = `${type}:${ref}`;
+      let pipeline = pipelines.get(key);
+      if (!pipeline) {
+        pipeline = getPipeline(session, ref, type);
+        pipelines.set(key, pipeline);
+      }
+      return pipeline;
+    };
+    for (const id of options.ids) {
+      const item = getItem(session, id);
+      const target = options.pipeline
+        ? pipelineOf(options.pipeline, item.type)
+        : pipelineOf(String(item.pipeline.id), item.type);
+      const stage = findStage(target, options.stage);
+      if (stage.id === item.stage.id) {
+        result.unchanged++;
+      } else {
+        applyMove(session, item, target, stage);
+        result.moved++;
+        result.moves.push({
+          id,
+          from: { pipeline: item.pipeline.name, stage: item.stage.name },
+          to: { pipeline: target.name, stage: stage.name },
+        });
+      }
+      onProgress?.(result.moved + result.unchanged);
+    }
+    return result;
+  });
+}
+
+/** The ids of the items in a stage, e.g. to move them all. */
+export function itemIdsInStage(session: Session, stageId: number): number[] {
+  return selectItemIdsInStage(session.store.db, stageId);
+}
+
+/** Moves every item of a stage to the matching stage of another pipeline (or a stage of the same). */
+export function moveItemsOutOfStage(
+  session: Session,
+  from: Stage,
+  to: { pipeline?: string; stage?: string; type: string },
+): MoveItemsResult {
+  const ids = itemIdsInStage(session, from.id);
+  if (ids.length === 0) return { moved: 0, unchanged: 0, moves: [] };
+  const target = getPipeline(session, to.pipeline, to.type);
+  const stage = to.stage
+    ? getStage(session, target.id, to.stage)
+    : matchingStage(session, from, target.id);
+  return moveItems(session, { ids, stage: String(stage.id), pipeline: String(target.id) });
+}
+
+export function countItemsByStage(session: Session, pipelineId: number): Map<number, number> {
+  return countByStage(session.store.db, pipelineId);
+}
+
+function applyMove(session: Session, item: Item, pipeline: Pipeline, stage: Stage): void {
+  updateItemColumns(session.store.db, item.id, {
+    pipeline_id: pipeline.id,
+    stage_id: stage.id,
+    updated_at: nowIso(session),
+  });
+  const changes: Record<string, unknown> = { stage: { from: item.stage.name, to: stage.name } };
+  if (pipeline.id !== item.pipeline.id) {
+    changes.pipeline = { from: item.pipeline.name, to: pipeline.name };
+  }
+  recordChange(session, {
+    action: 'stage-changed',
+    entity: { type: 'item', id: item.id },
+    changes,
+  });
+}
+
+function findStage(pipeline: Pipeline, ref: string): Stage {
+  const wanted = ref.trim().toLowerCase();
+  const stage = /^\d+$/.test(wanted)
+    ? pipeline.stages.find((s) => s.id === Number(wanted))
+    : pipeline.stages.find((s) => s.name.toLowerCase() === wanted);
+  if (!stage) {
+    throw new NotFoundError(
+      `no stage "${ref}" in pipeline "${pipeline.name}"; stages: ${pipeline.stages.map((s) => s.name).join(', ')}`,
+    );
+  }
+  return stage;
+}
+
+function toItems(session: Session, rows: ItemRow[]): Item[] {
+  const own = contactDetailsOf(
+    session,
+    'item',
+    rows.map((r) => r.id),
+  );
+  const contacts = contactDetailsOf(session, 'contact', uniqueIds(rows.map((r) => r.contact_id)));
+  const companies = contactDetailsOf(session, 'company', uniqueIds(rows.map((r) => r.company_id)));
+  return rows.map((row) => {
+    const details = mergeDetails([
+      own.get(row.id),
+      row.contact_id === null ? undefined : contacts.get(row.contact_id),
+      row.company_id === null ? undefined : companies.get(row.company_id),
+    ]);
+    return {
+      id: row.id,
+      type: row.type,
+      pipeline: { id: row.pipeline_id, name: row.pipeline_name },
+      stage: { id: row.stage_id, name: row.stage_name, semantic: row.stage_semantic as Semantic },
+      title: row.title,
+      amount: row.amount,
+      currency: row.currency,
+      responsible: row.responsible_login,
+      contactId: row.contact_id,
+      companyId: row.company_id,
+      source: row.source,
+      phones: details.phones,
+      emails: details.emails,
+      fields: JSON.parse(row.fields) as Record<string, string>,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  });
+}
+
+/** An item's phones and emails: its own (leads), then its contact's, then its company's. */
+function mergeDetails(sources: (ContactDetails | undefined)[]): ContactDetails {
+  const merged: ContactDetails = { phones: [], emails: [] };
+  for (const source of sources) {
+    if (!source) continue;
+    for (const phone of source.phones)
+      if (!merged.phones.includes(phone)) merged.phones.push(phone);
+    for (const email of source.emails)
+      if (!merged.emails.includes(email)) merged.emails.push(email);
+  }
+  return merged;
+}
+
+/** Leads hold their own phones and emails; other items take them from their contact or company. */
+function ownPoints(
+  session: Session,
+  type: string,
+  options: { phones?: string[]; emails?: string[] },
+) {
+  if ((options.phones?.length || options.emails?.length) && type !== 'lead') {
+    throw new UsageError(
+      `a ${type} takes its phones and emails from its contact or company: add them there (crmctl contact add --phone …) and link it with --contact`,
+    );
+  }
+  return parseContactDetails(session, options);
+}
+
+function defaultResponsible(session: Session): string | null {
+  return session.actor.login === systemLogin ? null : session.actor.login;
+}
+
+function getUserLogin(session: Session, login: string): string {
+  userIdOf(session, login);
+  return login;
+}
+
+function currencyOf(session: Session, currency: string | undefined): string {
+  const code = (currency ?? getSetting(session, 'currency').value ?? 'USD').trim().toUpperCase();
+  if (!/^[A-Z]{3}$/.test(code))
+    throw new UsageError(`"${currency}" is not a three-letter currency code`);
+  return code;
+}
+
+function checkTitle(title: string): string {
+  const trimmed = title.trim();
+  if (trimmed === '' || trimmed.length > 500 || /\p{Cc}/u.test(trimmed)) {
+    throw new UsageError('a title needs 1 to 500 printable characters');
+  }
+  return trimmed;
+}
+
+function checkFields(fields: Record<string, string>, allowEmpty = false): Record<string, string> {
+  for (const [key, value] of Object.entries(fields)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/.test(key)) {
+      throw new UsageError(
+        `--field "${key}": a field name is a letter or '_' then letters, digits, '_', '.', '-'`,
+      );
+    }
+    if (!allowEmpty && value === '') throw new UsageError(`--field ${key}= needs a value`);
+  }
+  return fields;
+}
+
+function uniqueIds(ids: (number | null)[]): number[] {
+  return [...new Set(ids.filter((id): id is number => id !== null))];
+}

@@ -1,0 +1,143 @@
+import type { Database } from '../store/store.js';
+
+export type Semantic = 'process' | 'success' | 'failure';
+
+export interface TypeRow {
+  id: number;
+  name: string;
+  title: string;
+  builtin: number;
+  many_pipelines: number;
+  created_at: string;
+  pipelines: number;
+}
+
+export interface PipelineRow {
+  id: number;
+  type: string;
+  name: string;
+  is_default: number;
+  created_at: string;
+}
+
+export interface StageRow {
+  id: number;
+  pipeline_id: number;
+  name: string;
+  position: number;
+  semantic: Semantic;
+}
+
+export function selectTypes(db: Database): TypeRow[] {
+  return db
+    .prepare(
+      `SELECT t.*, (SELECT count(*) FROM pipelines p WHERE p.type = t.name) AS pipelines
+       FROM entity_types t ORDER BY t.builtin DESC, t.created_at, t.name`,
+    )
+    .all() as TypeRow[];
+}
+
+export function selectType(db: Database, name: string): TypeRow | undefined {
+  return db
+    .prepare(
+      `SELECT t.*, (SELECT count(*) FROM pipelines p WHERE p.type = t.name) AS pipelines
+       FROM entity_types t WHERE t.name = ?`,
+    )
+    .get(name) as TypeRow | undefined;
+}
+
+export function insertType(
+  db: Database,
+  type: {
+    name: string;
+    title: string;
+    builtin: boolean;
+    manyPipelines: boolean;
+    createdAt: string;
+  },
+): number {
+  const result = db
+    .prepare(
+      'INSERT INTO entity_types (name, title, builtin, many_pipelines, created_at) VALUES (?, ?, ?, ?, ?)',
+    )
+    .run(type.name, type.title, type.builtin ? 1 : 0, type.manyPipelines ? 1 : 0, type.createdAt);
+  return Number(result.lastInsertRowid);
+}
+
+export function selectPipelines(db: Database, type?: string): PipelineRow[] {
+  if (type === undefined) {
+    return db.prepare('SELECT * FROM pipelines ORDER BY type, id').all() as PipelineRow[];
+  }
+  return db
+    .prepare('SELECT * FROM pipelines WHERE type = ? ORDER BY id')
+    .all(type) as PipelineRow[];
+}
+
+export function selectPipelineById(db: Database, id: number): PipelineRow | undefined {
+  return db.prepare('SELECT * FROM pipelines WHERE id = ?').get(id) as PipelineRow | undefined;
+}
+
+export function selectPipelinesByName(db: Database, name: string): PipelineRow[] {
+  return db
+    .prepare('SELECT * FROM pipelines WHERE name = ? COLLATE NOCASE ORDER BY id')
+    .all(name) as PipelineRow[];
+}
+
+export function selectDefaultPipeline(db: Database, type: string): PipelineRow | undefined {
+  return db.prepare('SELECT * FROM pipelines WHERE type = ? AND is_default = 1').get(type) as
+    | PipelineRow
+    | undefined;
+}
+
+export function insertPipeline(
+  db: Database,
+  pipeline: { type: string; name: string; isDefault: boolean; createdAt: string },
+): number {
+  const result = db
+    .prepare('INSERT INTO pipelines (type, name, is_default, created_at) VALUES (?, ?, ?, ?)')
+    .run(pipeline.type, pipeline.name, pipeline.isDefault ? 1 : 0, pipeline.createdAt);
+  return Number(result.lastInsertRowid);
+}
+
+export function updatePipelineName(db: Database, id: number, name: string): void {
+  db.prepare('UPDATE pipelines SET name = ? WHERE id = ?').run(name, id);
+}
+
+export function deletePipeline(db: Database, id: number): void {
+  db.prepare('DELETE FROM pipelines WHERE id = ?').run(id);
+}
+
+export function selectStages(db: Database, pipelineId: number): StageRow[] {
+  return db
+    .prepare('SELECT * FROM stages WHERE pipeline_id = ? ORDER BY position, id')
+    .all(pipelineId) as StageRow[];
+}
+
+export function selectStageById(db: Database, id: number): StageRow | undefined {
+  return db.prepare('SELECT * FROM stages WHERE id = ?').get(id) as StageRow | undefined;
+}
+
+export function insertStage(
+  db: Database,
+  stage: { pipelineId: number; name: string; position: number; semantic: Semantic },
+): number {
+  const result = db
+    .prepare('INSERT INTO stages (pipeline_id, name, position, semantic) VALUES (?, ?, ?, ?)')
+    .run(stage.pipelineId, stage.name, stage.position, stage.semantic);
+  return Number(result.lastInsertRowid);
+}
+
+export function updateStageName(db: Database, id: number, name: string): void {
+  db.prepare('UPDATE stages SET name = ? WHERE id = ?').run(name, id);
+}
+
+export function updateStagePositions(db: Database, orderedIds: number[]): void {
+  const update = db.prepare('UPDATE stages SET position = ? WHERE id = ?');
+  orderedIds.forEach((id, position) => {
+    update.run(position, id);
+  });
+}
+
+export function deleteStage(db: Database, id: number): void {
+  db.prepare('DELETE FROM stages WHERE id = ?').run(id);
+}

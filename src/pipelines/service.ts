@@ -1,0 +1,601 @@
+import { ConflictError, NotFoundError, UsageError } from '../errors.js';
+import { recordChange } from '../history/service.js';
+import { nowIso, type Session } from '../session.js';
+import type { Database } from '../store/store.js';
+import {
+  deletePipeline,
+  deleteStage,
+  insertPipeline,
+  insertStage,
+  insertType,
+  type PipelineRow,
+  type Semantic,
+  type StageRow,
+  selectDefaultPipeline,
+  selectPipelineById,
+  selectPipelines,
+  selectPipelinesByName,
+  selectStageById,
+  selectStages,
+  selectType,
+  selectTypes,
+  type TypeRow,
+  updatePipelineName,
+  updateStageName,
+  updateStagePositions,
+} from './repo.js';
+
+export type { Semantic } from './repo.js';
+
+export interface EntityType {
+  id: number;
+  name: string;
+  title: string;
+  builtin: boolean;
+  manyPipelines: boolean;
+  pipelines: number;
+  createdAt: string;
+}
+
+export interface Stage {
+  id: number;
+  pipelineId: number;
+  name: string;
+  position: number;
+  semantic: Semantic;
+}
+
+export interface Pipeline {
+  id: number;
+  type: string;
+  name: string;
+  isDefault: boolean;
+  stages: Stage[];
+  createdAt: string;
+}
+
+export const semantics: Semantic[] = ['process', 'success', 'failure'];
+
+type StageSpec = [name: string, semantic: Semantic];
+
+const defaultStages: Record<string, StageSpec[]> = {
+  lead: [
+    ['New', 'process'],
+    ['In progress', 'process'],
+    ['Processed', 'process'],
+    ['Good lead', 'success'],
+    ['Junk lead', 'failure'],
+  ],
+  deal: [
+    ['New', 'process'],
+    ['Preparing documents', 'process'],
+    ['Prepayment invoice', 'process'],
+    ['In progress', 'process'],
+    ['Final invoice', 'process'],
+    ['Won', 'success'],
+    ['Lost', 'failure'],
+  ],
+  quote: [
+    ['Draft', 'process'],
+    ['Sent to client', 'process'],
+    ['Approved', 'success'],
+    ['Declined', 'failure'],
+  ],
+  invoice: [
+    ['New', 'process'],
+    ['Sent', 'process'],
+    ['Paid', 'success'],
+    ['Cancelled', 'failure'],
+  ],
+};
+
+const smartProcessStages: StageSpec[] = [
+  ['New', 'process'],
+  ['In progress', 'process'],
+  ['Success', 'success'],
+  ['Failure', 'failure'],
+];
+
+const builtinTypes = [
+  { name: 'lead', title: 'Lead', manyPipelines: false },
+  { name: 'deal', title: 'Deal', manyPipelines: true },
+  { name: 'quote', title: 'Quote', manyPipelines: false },
+  { name: 'invoice', title: 'Invoice', manyPipelines: false },
+];
+
+/** Names that are record kinds without pipelines, so no smart process may take them. */
+const reservedTypeNames = ['contact', 'company', 'user', 'role', 'pipeline', 'stage'];
+
+function toType(row: TypeRow): EntityType {
+  return {
+    id: row.id,
+    name: row.name,
+    title: row.title,
+    builtin: row.builtin === 1,
+    manyPipelines: row.many_pipelines === 1,
+    pipelines: row.pipelines,
+    createdAt: row.created_at,
+  };
+}
+
+function toStage(row: StageRow): Stage {
+  return {
+    id: row.id,
+    pipelineId: row.pipeline_id,
+    name: row.name,
+    position: row.position,
+    semantic: row.semantic,
+  };
+}
+
+function toPipeline(db: Database, row: PipelineRow): Pipeline {
+  return {
+    id: row.id,
+    type: row.type,
+    name: row.name,
+    isDefault: row.is_default === 1,
+    stages: selectStages(db, row.id).map(toStage),
+    createdAt: row.created_at,
+  };
+}
+
+/** Seeds the built-in entity types, each with its default pipeline; part of setting up a new store. */
+export function createBuiltinTypes(session: Session): void {
+  for (const type of builtinTypes) {
+    insertType(session.store.db, { ...type, builtin: true, createdAt: nowIso(session) });
+    createPipelineRows(session, type.name, 'Default', true, stageSpecsOf(type.name));
+  }
+}
+
+export function listTypes(session: Session): EntityType[] {
+  return selectTypes(session.store.db).map(toType);
+}
+
+export function requireType(session: Session, name: string): EntityType {
+  const row = selectType(session.store.db, name);
+  if (!row) {
+    const known = selectTypes(session.store.db)
+      .map((t) => t.name)
+      .join(', ');
+    throw new NotFoundError(`no entity type "${name}"; types: ${known}`);
+  }
+  return toType(row);
+}
+
+export interface AddTypeOptions {
+  name: string;
+  title?: string;
+}
+
+/** Adds a smart process type with its default pipeline. */
+export function addType(session: Session, options: AddTypeOptions): EntityType {
+  if (!/^[a-z][a-z0-9-]{1,39}$/.test(options.name) || reservedTypeNames.includes(options.name)) {
+    throw new UsageError(
+      `"${options.name}" is not a usable type name: lower-case letters, digits and '-', 2 to 40, not one of ${reservedTypeNames.join(', ')}`,
+    );
+  }
+  return session.store.write(() => {
+    if (selectType(session.store.db, options.name)) {
+      throw new ConflictError(`entity type "${options.name}" already exists`);
+    }
+    const id = insertType(session.store.db, {
+      name: options.name,
+      title: options.title ?? options.name,
+      builtin: false,
+      manyPipelines: true,
+      createdAt: nowIso(session),
+    });
+    createPipelineRows(session, options.name, 'Default', true, smartProcessStages);
+    recordChange(session, {
+      action: 'created',
+      entity: { type: 'entity-type', id },
+      changes: { name: options.name },
+    });
+    return requireType(session, options.name);
+  });
+}
+
+export function listPipelines(session: Session, type?: string): Pipeline[] {
+  if (type !== undefined) requireType(session, type);
+  return selectPipelines(session.store.db, type).map((row) => toPipeline(session.store.db, row));
+}
+
+/**
+ * Finds a pipeline by id or name (case-insensitive). Without a reference, the default
+ * pipeline of `type` (deal when no type is given).
+ */
+export function getPipeline(session: Session, ref: string | undefined, type?: string): Pipeline {
+  return toPipeline(session.store.db, resolvePipeline(session, ref, type));
+}
+
+export interface AddPipelineOptions {
+  type: string;
+  name: string;
+  /** Stage names, each optionally suffixed `:success` or `:failure`. */
+  stages?: string[];
+}
+
+export function addPipeline(session: Session, options: AddPipelineOptions): Pipeline {
+  const name = checkName(options.name, 'pipeline');
+  const specs = options.stages ? parseStageSpecs(options.stages, options.type) : undefined;
+  return session.store.write(() => {
+    const type = requireType(session, options.type);
+    if (!type.manyPipelines && type.pipelines > 0) {
+      throw new ConflictError(`a ${type.name} has exactly one pipeline; add stages to it instead`);
+    }
+    if (pipelineNameTaken(session.store.db, type.name, name)) {
+      throw new ConflictError(`${type.name} pipeline "${name}" already exists`);
+    }
+    const id = createPipelineRows(
+      session,
+      type.name,
+      name,
+      false,
+      specs ?? stageSpecsOf(type.name),
+    );
+    recordChange(session, {
+      action: 'created',
+      entity: { type: 'pipeline', id },
+      changes: { type: type.name, name },
+    });
+    return getPipeline(session, String(id));
+  });
+}
+
+export function renamePipeline(
+  session: Session,
+  ref: string,
+  newName: string,
+  type?: string,
+): Pipeline {
+  const name = checkName(newName, 'pipeline');
+  return session.store.write(() => {
+    const pipeline = resolvePipeline(session, ref, type);
+    if (pipeline.name === name) return toPipeline(session.store.db, pipeline);
+    if (
+      pipeline.name.toLowerCase() !== name.toLowerCase() &&
+      pipelineNameTaken(session.store.db, pipeline.type, name)
+    ) {
+      throw new ConflictError(`${pipeline.type} pipeline "${name}" already exists`);
+    }
+    updatePipelineName(session.store.db, pipeline.id, name);
+    recordChange(session, {
+      action: 'renamed',
+      entity: { type: 'pipeline', id: pipeline.id },
+      changes: { name: { from: pipeline.name, to: name } },
+    });
+    return getPipeline(session, String(pipeline.id));
+  });
+}
+
+/** Removes a pipeline that holds no items (the caller moves them first). */
+export function removePipeline(session: Session, ref: string, type?: string): Pipeline {
+  return session.store.write(() => {
+    const pipeline = toPipeline(session.store.db, resolvePipeline(session, ref, type));
+    if (pipeline.isDefault) {
+      throw new ConflictError(
+        `"${pipeline.name}" is the default ${pipeline.type} pipeline and cannot be removed`,
+      );
+    }
+    refuseIfHoldsItems(
+      () => deletePipeline(session.store.db, pipeline.id),
+      `pipeline "${pipeline.name}" holds items: move them first with --move-items-to`,
+    );
+    recordChange(session, {
+      action: 'deleted',
+      entity: { type: 'pipeline', id: pipeline.id },
+      changes: { type: pipeline.type, name: pipeline.name },
+    });
+    return pipeline;
+  });
+}
+
+export function listStages(session: Session, pipelineRef?: string, type?: string): Stage[] {
+  return getPipeline(session, pipelineRef, type).stages;
+}
+
+/** Finds a stage of a pipeline by id or name (case-insensitive). */
+export function getStage(session: Session, pipelineId: number, ref: string): Stage {
+  const stages = selectStages(session.store.db, pipelineId);
+  const wanted = ref.trim();
+  const found = /^\d+$/.test(wanted)
+    ? stages.find((s) => s.id === Number(wanted))
+    : stages.find((s) => s.name.toLowerCase() === wanted.toLowerCase());
+  if (!found) {
+    const pipeline = selectPipelineById(session.store.db, pipelineId);
+    throw new NotFoundError(
+      `no stage "${ref}" in pipeline "${pipeline?.name}"; stages: ${stages.map((s) => s.name).join(', ')}`,
+    );
+  }
+  return toStage(found);
+}
+
+export function getStageById(session: Session, id: number): Stage {
+  const row = selectStageById(session.store.db, id);
+  if (!row) throw new NotFoundError(`no stage with id ${id}`);
+  return toStage(row);
+}
+
+/** The stage new items start in: the first stage of the pipeline. */
+export function firstStage(session: Session, pipelineId: number): Stage {
+  const [first] = selectStages(session.store.db, pipelineId);
+  if (!first) throw new NotFoundError(`pipeline ${pipelineId} has no stages`);
+  return toStage(first);
+}
+
+export interface AddStageOptions {
+  pipeline?: string;
+  type?: string;
+  name: string;
+  after?: string;
+  semantic?: Semantic;
+}
+
+export function addStage(session: Session, options: AddStageOptions): Stage {
+  const name = checkName(options.name, 'stage');
+  const semantic = options.semantic ?? 'process';
+  return session.store.write(() => {
+    const pipeline = toPipeline(
+      session.store.db,
+      resolvePipeline(session, options.pipeline, options.type),
+    );
+    if (pipeline.stages.some((s) => s.name.toLowerCase() === name.toLowerCase())) {
+      throw new ConflictError(`pipeline "${pipeline.name}" already has a stage "${name}"`);
+    }
+    if (semantic === 'success') {
+      const success = pipeline.stages.find((s) => s.semantic === 'success');
+      throw new ConflictError(
+        `pipeline "${pipeline.name}" already has its one success stage "${success?.name}"`,
+      );
+    }
+    const order = pipeline.stages.map((s) => ({ id: s.id, semantic: s.semantic, name: s.name }));
+    const index = options.after
+      ? order.findIndex((s) => s.id === getStage(session, pipeline.id, options.after ?? '').id) + 1
+      : defaultInsertIndex(order, semantic);
+    const id = insertStage(session.store.db, {
+      pipelineId: pipeline.id,
+      name,
+      position: index,
+      semantic,
+    });
+    order.splice(index, 0, { id, semantic, name });
+    checkStageOrder(order, pipeline.name);
+    updateStagePositions(
+      session.store.db,
+      order.map((s) => s.id),
+    );
+    recordChange(session, {
+      action: 'created',
+      entity: { type: 'stage', id },
+      changes: { pipeline: pipeline.name, name, semantic, position: index },
+    });
+    return getStageById(session, id);
+  });
+}
+
+export interface StageRefOptions {
+  pipeline?: string;
+  type?: string;
+  stage: string;
+}
+
+export function renameStage(session: Session, options: StageRefOptions, newName: string): Stage {
+  const name = checkName(newName, 'stage');
+  return session.store.write(() => {
+    const pipeline = resolvePipeline(session, options.pipeline, options.type);
+    const stage = getStage(session, pipeline.id, options.stage);
+    const clash = selectStages(session.store.db, pipeline.id).find(
+      (s) => s.id !== stage.id && s.name.toLowerCase() === name.toLowerCase(),
+    );
+    if (clash) throw new ConflictError(`pipeline "${pipeline.name}" already has a stage "${name}"`);
+    updateStageName(session.store.db, stage.id, name);
+    recordChange(session, {
+      action: 'renamed',
+      entity: { type: 'stage', id: stage.id },
+      changes: { name: { from: stage.name, to: name } },
+    });
+    return getStageById(session, stage.id);
+  });
+}
+
+export interface MoveStageOptions extends StageRefOptions {
+  /** Place it right after this stage; without it, first. */
+  after?: string;
+}
+
+export function moveStage(session: Session, options: MoveStageOptions): Stage[] {
+  return session.store.write(() => {
+    const pipeline = resolvePipeline(session, options.pipeline, options.type);
+    const stage = getStage(session, pipeline.id, options.stage);
+    const order = selectStages(session.store.db, pipeline.id).filter((s) => s.id !== stage.id);
+    const index = options.after
+      ? order.findIndex((s) => s.id === getStage(session, pipeline.id, options.after ?? '').id) + 1
+      : 0;
+    if (options.after && index === 0) {
+      throw new UsageError('a stage cannot be placed after itself');
+    }
+    order.splice(index, 0, { ...stage, pipeline_id: pipeline.id });
+    checkStageOrder(order, pipeline.name);
+    updateStagePositions(
+      session.store.db,
+      order.map((s) => s.id),
+    );
+    recordChange(session, {
+      action: 'moved',
+      entity: { type: 'stage', id: stage.id },
+      changes: { position: { from: stage.position, to: index } },
+    });
+    return listStages(session, String(pipeline.id));
+  });
+}
+
+/** Removes a stage that holds no items (the caller moves them first). */
+export function removeStage(session: Session, options: StageRefOptions): Stage {
+  return session.store.write(() => {
+    const pipeline = resolvePipeline(session, options.pipeline, options.type);
+    const stage = getStage(session, pipeline.id, options.stage);
+    const rest = selectStages(session.store.db, pipeline.id).filter((s) => s.id !== stage.id);
+    checkStageOrder(rest, pipeline.name);
+    refuseIfHoldsItems(
+      () => deleteStage(session.store.db, stage.id),
+      `stage "${stage.name}" holds items: name where they go with --move-items-to`,
+    );
+    updateStagePositions(
+      session.store.db,
+      rest.map((s) => s.id),
+    );
+    recordChange(session, {
+      action: 'deleted',
+      entity: { type: 'stage', id: stage.id },
+      changes: { pipeline: pipeline.name, name: stage.name, semantic: stage.semantic },
+    });
+    return stage;
+  });
+}
+
+/**
+ * The stage of `target` pipeline that corresponds to `stage`: the one with the same name,
+ * else the first with the same semantic. Used when items change pipeline.
+ */
+export function matchingStage(session: Session, stage: Stage, targetPipelineId: number): Stage {
+  const stages = selectStages(session.store.db, targetPipelineId).map(toStage);
+  const match =
+    stages.find((s) => s.name.toLowerCase() === stage.name.toLowerCase()) ??
+    stages.find((s) => s.semantic === stage.semantic) ??
+    stages[0];
+  if (!match) throw new NotFoundError(`pipeline ${targetPipelineId} has no stages`);
+  return match;
+}
+
+function resolvePipeline(session: Session, ref: string | undefined, type?: string): PipelineRow {
+  const { db } = session.store;
+  if (type !== undefined) requireType(session, type);
+  if (ref === undefined || ref.trim() === '') {
+    const fallbackType = type ?? 'deal';
+    const row = selectDefaultPipeline(db, fallbackType);
+    if (!row) throw new NotFoundError(`no default ${fallbackType} pipeline`);
+    return row;
+  }
+  const wanted = ref.trim();
+  if (/^\d+$/.test(wanted)) {
+    const row = selectPipelineById(db, Number(wanted));
+    if (row && (type === undefined || row.type === type)) return row;
+  }
+  const matches = selectPipelinesByName(db, wanted).filter(
+    (p) => type === undefined || p.type === type,
+  );
+  if (matches.length === 1 && matches[0]) return matches[0];
+  if (matches.length > 1) {
+    throw new UsageError(
+      `several pipelines are called "${ref}" (${matches.map((p) => `${p.type} #${p.id}`).join(', ')}): add --type or give the id`,
+    );
+  }
+  const known = selectPipelines(db, type)
+    .map((p) => `${p.name} (${p.type} #${p.id})`)
+    .join(', ');
+  throw new NotFoundError(`no pipeline "${ref}"; pipelines: ${known}`);
+}
+
+function createPipelineRows(
+  session: Session,
+  type: string,
+  name: string,
+  isDefault: boolean,
+  stages: StageSpec[],
+): number {
+  const { db } = session.store;
+  checkStageOrder(
+    stages.map(([stageName, semantic]) => ({ name: stageName, semantic })),
+    name,
+  );
+  const id = insertPipeline(db, { type, name, isDefault, createdAt: nowIso(session) });
+  stages.forEach(([stageName, semantic], position) => {
+    insertStage(db, { pipelineId: id, name: stageName, position, semantic });
+  });
+  return id;
+}
+
+function stageSpecsOf(type: string): StageSpec[] {
+  return defaultStages[type] ?? smartProcessStages;
+}
+
+/**
+ * `--stages New,Measure,Won:success,Lost:failure`: names with optional semantics.
+ * Without a success or failure stage, the type's default final stages are added.
+ */
+function parseStageSpecs(names: string[], type: string): StageSpec[] {
+  const specs: StageSpec[] = names.map((entry) => {
+    const match = /^(.*):(process|success|failure)$/i.exec(entry);
+    const name = checkName(match ? (match[1] ?? '') : entry, 'stage');
+    return [name, (match?.[2]?.toLowerCase() ?? 'process') as Semantic];
+  });
+  const seen = new Set<string>();
+  for (const [name] of specs) {
+    if (seen.has(name.toLowerCase())) throw new UsageError(`stage "${name}" is listed twice`);
+    seen.add(name.toLowerCase());
+  }
+  const finals = stageSpecsOf(type).filter(([name, semantic]) => {
+    if (semantic === 'process') return false;
+    if (specs.some(([, s]) => s === semantic)) return false;
+    return !seen.has(name.toLowerCase());
+  });
+  const success = finals.filter(([, s]) => s === 'success');
+  const failures = finals.filter(([, s]) => s === 'failure');
+  const process = specs.filter(([, s]) => s === 'process');
+  const givenSuccess = specs.filter(([, s]) => s === 'success');
+  const givenFailures = specs.filter(([, s]) => s === 'failure');
+  return [...process, ...givenSuccess, ...success, ...givenFailures, ...failures];
+}
+
+function defaultInsertIndex(order: { semantic: Semantic }[], semantic: Semantic): number {
+  if (semantic === 'failure') return order.length;
+  const firstFinal = order.findIndex((s) => s.semantic !== 'process');
+  return firstFinal === -1 ? order.length : firstFinal;
+}
+
+/** Process stages first, then the one success stage, then at least one failure stage. */
+function checkStageOrder(order: { name: string; semantic: Semantic }[], pipelineName: string) {
+  const successes = order.filter((s) => s.semantic === 'success').length;
+  const failures = order.filter((s) => s.semantic === 'failure').length;
+  if (successes !== 1) {
+    throw new ConflictError(`pipeline "${pipelineName}" must keep exactly one success stage`);
+  }
+  if (failures < 1) {
+    throw new ConflictError(`pipeline "${pipelineName}" must keep at least one failure stage`);
+  }
+  const rank = { process: 0, success: 1, failure: 2 };
+  for (let i = 1; i < order.length; i++) {
+    const before = order[i - 1];
+    const current = order[i];
+    if (before && current && rank[current.semantic] < rank[before.semantic]) {
+      throw new ConflictError(
+        `stage "${current.name}" (${current.semantic}) cannot come after "${before.name}" (${before.semantic}): final stages come last, success before failures`,
+      );
+    }
+  }
+}
+
+function pipelineNameTaken(db: Database, type: string, name: string): boolean {
+  return selectPipelinesByName(db, name).some((p) => p.type === type);
+}
+
+function checkName(name: string, what: string): string {
+  const trimmed = name.trim();
+  if (trimmed === '' || trimmed.length > 100 || /\p{Cc}/u.test(trimmed)) {
+    throw new UsageError(
+      `a ${what} name needs 1 to 100 printable characters, not ${JSON.stringify(name)}`,
+    );
+  }
+  return trimmed;
+}
+
+function refuseIfHoldsItems(remove: () => void, message: string): void {
+  try {
+    remove();
+  } catch (error) {
+    if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+      throw new ConflictError(message);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,71 @@
+import { printList, printRecord, type View, withOutputOptions } from '../cli/output.js';
+import { examples } from '../cli/parse.js';
+import type { CommandModule } from '../cli/registry.js';
+import { printChange } from '../cli/result.js';
+import { getSetting, listSettings, setSetting } from './service.js';
+
+const settingView: View = {
+  fields: ['key', 'value', 'isDefault', 'description'],
+  columns: ['key', 'value', 'description'],
+};
+
+export const commands: CommandModule['commands'] = {
+  settings(program, ctx) {
+    const settings = program
+      .command('settings')
+      .description('Store-wide settings, such as the default country for phone numbers')
+      .addHelpText(
+        'after',
+        examples('crmctl settings list', 'crmctl settings set default-country GB'),
+      );
+
+    withOutputOptions(settings.command('list').description('List every setting with its value'))
+      .addHelpText('after', examples('crmctl settings list --json'))
+      .action(async (options) => {
+        const session = ctx.session('items.view');
+        await printList(
+          ctx,
+          listSettings(session).map((s) => ({ ...s })),
+          options,
+          settingView,
+        );
+      });
+
+    withOutputOptions(
+      settings.command('get').description('Show one setting').argument('<key>', 'setting name'),
+    )
+      .addHelpText('after', examples('crmctl settings get default-country'))
+      .action(async (key, options) => {
+        const session = ctx.session('items.view');
+        const setting = getSetting(session, key);
+        if (!options.json && options.output === 'table' && !options.fields) {
+          ctx.out(setting.value ?? '');
+          return;
+        }
+        await printRecord(ctx, { ...setting }, options, settingView);
+      });
+
+    withOutputOptions(
+      settings
+        .command('set')
+        .description('Change a setting; an empty value restores the default (needs users.manage)')
+        .argument('<key>', 'setting name')
+        .argument('<value>', 'new value'),
+    )
+      .addHelpText(
+        'after',
+        examples(
+          'crmctl settings set default-country GB',
+          "crmctl settings set default-country ''",
+        ),
+      )
+      .action(async (key, value, options) => {
+        const session = ctx.session('users.manage');
+        const setting = setSetting(session, key, value);
+        await printChange(ctx, options, { ...setting }, settingView, {
+          id: setting.value ?? '',
+          note: `${setting.key} is now ${setting.value ?? '(not set)'}`,
+        });
+      });
+  },
+};

@@ -1,0 +1,24 @@
+import type { Database } from '../store/store.js';
+
+export function selectSettings(db: Database): { key: string; value: string }[] {
+  return db.prepare('SELECT key, value FROM settings ORDER BY key').all() as {
+    key: string;
+    value: string;
+  }[];
+}
+
+export function selectSetting(db: Database, key: string): string | undefined {
+  return db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as
+    | string
+    | undefined;
+}
+
+export function upsertSetting(db: Database, key: string, value: string): void {
+  db.prepare(
+    'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  ).run(key, value);
+}
+
+export function deleteSetting(db: Database, key: string): void {
+  db.prepare('DELETE FROM settings WHERE key = ?').run(key);
+}

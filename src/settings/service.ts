@@ -1,0 +1,97 @@
+import { isCountryCode } from '../contact-details/phone.js';
+import { NotFoundError, UsageError } from '../errors.js';
+import { recordChange } from '../history/service.js';
+import type { Session } from '../session.js';
+import { deleteSetting, selectSetting, selectSettings, upsertSetting } from './repo.js';
+
+interface SettingDefinition {
+  description: string;
+  defaultValue: string | null;
+  /** Returns the value to store, or throws a UsageError saying what is accepted. */
+  parse(value: string): string;
+}
+
+/** Store-wide settings; each feature that needs one adds it here. */
+const definitions: Record<string, SettingDefinition> = {
+  'default-country': {
+    description: 'ISO country used to read phone numbers written in national format (e.g. GB)',
+    defaultValue: null,
+    parse(value) {
+      const code = value.trim().toUpperCase();
+      if (!isCountryCode(code)) {
+        throw new UsageError(`"${value}" is not a known ISO country code such as GB, DE or US`);
+      }
+      return code;
+    },
+  },
+  currency: {
+    description: 'currency of item amounts when none is given (ISO 4217, e.g. EUR)',
+    defaultValue: 'USD',
+    parse(value) {
+      const code = value.trim().toUpperCase();
+      if (!/^[A-Z]{3}$/.test(code)) {
+        throw new UsageError(`"${value}" is not a three-letter currency code such as EUR`);
+      }
+      return code;
+    },
+  },
+};
+
+export interface Setting {
+  key: string;
+  value: string | null;
+  isDefault: boolean;
+  description: string;
+}
+
+export function listSettings(session: Session): Setting[] {
+  const stored = new Map(selectSettings(session.store.db).map((row) => [row.key, row.value]));
+  return Object.entries(definitions).map(([key, definition]) => ({
+    key,
+    value: stored.get(key) ?? definition.defaultValue,
+    isDefault: !stored.has(key),
+    description: definition.description,
+  }));
+}
+
+export function getSetting(session: Session, key: string): Setting {
+  const definition = requireDefinition(key);
+  const stored = selectSetting(session.store.db, key);
+  return {
+    key,
+    value: stored ?? definition.defaultValue,
+    isDefault: stored === undefined,
+    description: definition.description,
+  };
+}
+
+/** Sets a setting; an empty value restores the default. */
+export function setSetting(session: Session, key: string, value: string): Setting {
+  const definition = requireDefinition(key);
+  const parsed = value.trim() === '' ? null : definition.parse(value);
+  return session.store.write(() => {
+    const before = getSetting(session, key);
+    if (parsed === null) deleteSetting(session.store.db, key);
+    else upsertSetting(session.store.db, key, parsed);
+    recordChange(session, {
+      action: 'setting-changed',
+      entity: { type: 'settings', id: 0 },
+      changes: { [key]: { from: before.value, to: parsed ?? definition.defaultValue } },
+    });
+    return getSetting(session, key);
+  });
+}
+
+export function defaultCountry(session: Session): string | undefined {
+  return getSetting(session, 'default-country').value ?? undefined;
+}
+
+function requireDefinition(key: string): SettingDefinition {
+  const definition = definitions[key];
+  if (!definition) {
+    throw new NotFoundError(
+      `no setting "${key}"; settings: ${Object.keys(definitions).join(', ')}`,
+    );
+  }
+  return definition;
+}

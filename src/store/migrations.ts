@@ -1,0 +1,168 @@
+import type { Database } from './store.js';
+
+interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * Numbered schema changes, applied in order and tracked by `PRAGMA user_version`.
+ * Never edit a released migration: add a new one.
+ */
+const migrations: Migration[] = [
+  {
+    version: 1,
+    name: 'accounts, settings and pipelines',
+    sql: `
+      CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE roles (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        description TEXT NOT NULL DEFAULT '',
+        builtin INTEGER NOT NULL DEFAULT 0
+      ) STRICT;
+
+      CREATE TABLE role_permissions (
+        role TEXT NOT NULL REFERENCES roles(name) ON DELETE CASCADE ON UPDATE CASCADE,
+        permission TEXT NOT NULL,
+        PRIMARY KEY (role, permission)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE users (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        login TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL REFERENCES roles(name) ON UPDATE CASCADE,
+        supervisor_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE entity_types (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL,
+        builtin INTEGER NOT NULL DEFAULT 0,
+        many_pipelines INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE pipelines (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        type TEXT NOT NULL REFERENCES entity_types(name),
+        name TEXT NOT NULL,
+        is_default INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        UNIQUE (type, name COLLATE NOCASE)
+      ) STRICT;
+
+      CREATE TABLE stages (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        pipeline_id INTEGER NOT NULL REFERENCES pipelines(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        semantic TEXT NOT NULL CHECK (semantic IN ('process', 'success', 'failure')),
+        UNIQUE (pipeline_id, name COLLATE NOCASE)
+      ) STRICT;
+      CREATE INDEX stages_by_pipeline ON stages(pipeline_id, position);
+    `,
+  },
+  {
+    version: 2,
+    name: 'contacts, companies, items and history',
+    sql: `
+      CREATE TABLE companies (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE contacts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE contact_companies (
+        contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+        company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+        PRIMARY KEY (contact_id, company_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX contact_companies_by_company ON contact_companies(company_id);
+
+      CREATE TABLE items (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        type TEXT NOT NULL REFERENCES entity_types(name),
+        pipeline_id INTEGER NOT NULL REFERENCES pipelines(id),
+        stage_id INTEGER NOT NULL REFERENCES stages(id),
+        title TEXT NOT NULL,
+        amount REAL,
+        currency TEXT,
+        responsible_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+        contact_id INTEGER REFERENCES contacts(id) ON DELETE SET NULL,
+        company_id INTEGER REFERENCES companies(id) ON DELETE SET NULL,
+        source TEXT NOT NULL DEFAULT 'manual',
+        fields TEXT NOT NULL DEFAULT '{}',
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX items_by_stage ON items(stage_id);
+      CREATE INDEX items_by_pipeline ON items(pipeline_id);
+      CREATE INDEX items_by_contact ON items(contact_id);
+      CREATE INDEX items_by_company ON items(company_id);
+      CREATE INDEX items_by_responsible ON items(responsible_id);
+
+      -- Phones and emails of items (leads), contacts and companies.
+      CREATE TABLE contact_points (
+        id INTEGER PRIMARY KEY,
+        owner_type TEXT NOT NULL CHECK (owner_type IN ('item', 'contact', 'company')),
+        owner_id INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('phone', 'email')),
+        value TEXT NOT NULL,
+        match_key TEXT NOT NULL,
+        raw TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX contact_points_by_owner ON contact_points(owner_type, owner_id);
+      CREATE INDEX contact_points_by_key ON contact_points(match_key);
+
+      CREATE TABLE history (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        cause_kind TEXT NOT NULL CHECK (cause_kind IN ('user', 'rule', 'trigger', 'system')),
+        cause_id INTEGER,
+        command TEXT,
+        action TEXT NOT NULL,
+        entity_type TEXT NOT NULL,
+        entity_id INTEGER NOT NULL,
+        changes TEXT NOT NULL DEFAULT '{}'
+      ) STRICT;
+      CREATE INDEX history_by_entity ON history(entity_type, entity_id);
+      CREATE INDEX history_by_actor ON history(actor COLLATE NOCASE);
+      CREATE INDEX history_by_time ON history(at);
+    `,
+  },
+];
+
+export const latestVersion = migrations.at(-1)?.version ?? 0;
+
+/**
+ * Applies the migrations after the store's current version up to `target`, inside the
+ * caller's write transaction. Returns true when it built a brand-new store to the latest version.
+ */
+export function migrate(db: Database, target: number): boolean {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current >= target) return false; // another process migrated while we waited for the lock
+  for (const migration of migrations) {
+    if (migration.version <= current || migration.version > target) continue;
+    db.exec(migration.sql);
+    db.pragma(`user_version = ${migration.version}`);
+  }
+  return current === 0 && target === latestVersion;
+}

@@ -1,0 +1,255 @@
+import { ConflictError, NotFoundError, PermissionError, UsageError } from '../errors.js';
+import { recordChange } from '../history/service.js';
+import { nowIso, type Session, systemLogin } from '../session.js';
+import type { Database } from '../store/store.js';
+import { builtinRoles, isPermission, type Permission, permissionCatalogue } from './permissions.js';
+import {
+  countUsersWithPermission,
+  deleteRole,
+  deleteUser,
+  insertRole,
+  insertUser,
+  type RoleRow,
+  selectPermissionsOfLogin,
+  selectRole,
+  selectRoles,
+  selectUserByLogin,
+  selectUsers,
+  type UserRow,
+  updateUserRole,
+} from './repo.js';
+
+export interface User {
+  id: number;
+  login: string;
+  name: string;
+  role: string;
+  supervisor: string | null;
+  createdAt: string;
+}
+
+export interface Role {
+  id: number;
+  name: string;
+  description: string;
+  builtin: boolean;
+  permissions: string[];
+  users: number;
+}
+
+function toUser(row: UserRow): User {
+  return {
+    id: row.id,
+    login: row.login,
+    name: row.name,
+    role: row.role,
+    supervisor: row.supervisor_login,
+    createdAt: row.created_at,
+  };
+}
+
+function toRole(row: RoleRow): Role {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    builtin: row.builtin === 1,
+    permissions: row.permissions ? row.permissions.split(',') : [],
+    users: row.users,
+  };
+}
+
+/**
+ * Checks that `login` may use `permission` (or, with none, that it is a known user).
+ * The system user (automation) may do everything.
+ */
+export function authorize(db: Database, login: string, permission?: Permission): void {
+  if (login === systemLogin) return;
+  const permissions = selectPermissionsOfLogin(db, login);
+  if (!permissions) {
+    throw new PermissionError(
+      `unknown user "${login}": ask an admin to run 'crmctl user add ${login} --role employee', or act as another user with --as`,
+      permission ?? null,
+    );
+  }
+  if (permission && !permissions.includes(permission)) {
+    throw new PermissionError(
+      `permission denied: "${login}" lacks ${permission} (${permissionCatalogue[permission]})`,
+      permission,
+    );
+  }
+}
+
+/** Creates the built-in roles; part of setting up a new store. */
+export function createBuiltinRoles(session: Session): void {
+  for (const role of builtinRoles) insertRole(session.store.db, { ...role, builtin: true });
+}
+
+const loginPattern = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+
+export interface AddUserOptions {
+  login: string;
+  name?: string;
+  role: string;
+  supervisor?: string;
+}
+
+export function addUser(session: Session, options: AddUserOptions): User {
+  const { db } = session.store;
+  if (!loginPattern.test(options.login) || options.login.toLowerCase() === systemLogin) {
+    throw new UsageError(
+      `"${options.login}" is not a usable login: letters, digits, '.', '_', '@' and '-', at most 64, not "${systemLogin}"`,
+    );
+  }
+  return session.store.write(() => {
+    if (selectUserByLogin(db, options.login)) {
+      throw new ConflictError(`user "${options.login}" already exists`);
+    }
+    requireRole(db, options.role);
+    const supervisor = options.supervisor ? requireUserRow(db, options.supervisor) : undefined;
+    const id = insertUser(db, {
+      login: options.login,
+      name: options.name ?? options.login,
+      role: options.role,
+      supervisorId: supervisor?.id ?? null,
+      createdAt: nowIso(session),
+    });
+    recordChange(session, {
+      action: 'created',
+      entity: { type: 'user', id },
+      changes: { login: options.login, role: options.role, supervisor: supervisor?.login ?? null },
+    });
+    return getUser(session, options.login);
+  });
+}
+
+export function listUsers(session: Session): User[] {
+  return selectUsers(session.store.db).map(toUser);
+}
+
+export function getUser(session: Session, login: string): User {
+  return toUser(requireUserRow(session.store.db, login));
+}
+
+/** The id of a user given by login, for features that link records to users. */
+export function userIdOf(session: Session, login: string): number {
+  return requireUserRow(session.store.db, login).id;
+}
+
+export function setUserRole(session: Session, login: string, role: string): User {
+  const { db } = session.store;
+  return session.store.write(() => {
+    const user = requireUserRow(db, login);
+    requireRole(db, role);
+    if (user.role === role) return toUser(user);
+    updateUserRole(db, user.id, role);
+    if (countUsersWithPermission(db, 'users.manage') === 0) {
+      throw new ConflictError(`"${login}" is the last user who can manage users: keep one admin`);
+    }
+    recordChange(session, {
+      action: 'role-changed',
+      entity: { type: 'user', id: user.id },
+      changes: { role: { from: user.role, to: role } },
+    });
+    return getUser(session, login);
+  });
+}
+
+export function removeUser(session: Session, login: string): User {
+  const { db } = session.store;
+  return session.store.write(() => {
+    const user = requireUserRow(db, login);
+    deleteUser(db, user.id);
+    if (countUsersWithPermission(db, 'users.manage') === 0) {
+      throw new ConflictError(`"${login}" is the last user who can manage users: keep one admin`);
+    }
+    recordChange(session, {
+      action: 'deleted',
+      entity: { type: 'user', id: user.id },
+      changes: { login: user.login, role: user.role },
+    });
+    return toUser(user);
+  });
+}
+
+export function listRoles(session: Session): Role[] {
+  return selectRoles(session.store.db).map(toRole);
+}
+
+export function getRole(session: Session, name: string): Role {
+  return toRole(requireRole(session.store.db, name));
+}
+
+export interface AddRoleOptions {
+  name: string;
+  description?: string;
+  permissions: string[];
+}
+
+export function addRole(session: Session, options: AddRoleOptions): Role {
+  const { db } = session.store;
+  if (!/^[a-z][a-z0-9-]{0,39}$/.test(options.name)) {
+    throw new UsageError(
+      `"${options.name}" is not a usable role name: lower-case letters, digits and '-', starting with a letter`,
+    );
+  }
+  const unknown = options.permissions.filter((p) => !isPermission(p));
+  if (unknown.length) {
+    throw new UsageError(
+      `unknown permission ${unknown.map((p) => `"${p}"`).join(', ')}; known: ${Object.keys(permissionCatalogue).join(', ')}`,
+    );
+  }
+  return session.store.write(() => {
+    if (selectRole(db, options.name))
+      throw new ConflictError(`role "${options.name}" already exists`);
+    const id = insertRole(db, {
+      name: options.name,
+      description: options.description ?? '',
+      builtin: false,
+      permissions: [...new Set(options.permissions)],
+    });
+    recordChange(session, {
+      action: 'created',
+      entity: { type: 'role', id },
+      changes: { name: options.name, permissions: options.permissions },
+    });
+    return getRole(session, options.name);
+  });
+}
+
+export function removeRole(session: Session, name: string): Role {
+  const { db } = session.store;
+  return session.store.write(() => {
+    const role = toRole(requireRole(db, name));
+    if (role.builtin) throw new ConflictError(`"${role.name}" is a built-in role and stays`);
+    if (role.users > 0) {
+      throw new ConflictError(
+        `role "${role.name}" is held by ${role.users} user(s): give them another role first (crmctl user set-role)`,
+      );
+    }
+    deleteRole(db, role.name);
+    recordChange(session, {
+      action: 'deleted',
+      entity: { type: 'role', id: role.id },
+      changes: { name: role.name },
+    });
+    return role;
+  });
+}
+
+function requireUserRow(db: Database, login: string): UserRow {
+  const user = selectUserByLogin(db, login);
+  if (!user) throw new NotFoundError(`no user "${login}" (see crmctl user list)`);
+  return user;
+}
+
+function requireRole(db: Database, name: string): RoleRow {
+  const role = selectRole(db, name);
+  if (!role) {
+    const known = selectRoles(db)
+      .map((r) => r.name)
+      .join(', ');
+    throw new NotFoundError(`no role "${name}"; roles: ${known}`);
+  }
+  return role;
+}
