@@ -1,0 +1,14 @@
+// `npm run bench [name…]`: runs the benchmarks (all by default) and writes bench/results/*.json.
+import { runStartup } from './startup.js';
+
+const benchmarks = { startup: runStartup };
+const wanted = process.argv.slice(2);
+const names = wanted.length ? wanted : Object.keys(benchmarks);
+for (const name of names) {
+  const benchmark = benchmarks[name];
+  if (!benchmark) {
+    console.error(`no benchmark "${name}"; benchmarks: ${Object.keys(benchmarks).join(', ')}`);
+    process.exit(2);
+  }
+  benchmark();
+}
