@@ -1,7 +1,8 @@
 // `npm run bench [name…]`: runs the benchmarks (all by default) and writes bench/results/*.json.
+import { runImport } from './import.js';
 import { runStartup } from './startup.js';
 
-const benchmarks = { startup: runStartup };
+const benchmarks = { startup: runStartup, import: runImport };
 const wanted = process.argv.slice(2);
 const names = wanted.length ? wanted : Object.keys(benchmarks);
 for (const name of names) {
@@ -10,5 +11,5 @@ for (const name of names) {
     console.error(`no benchmark "${name}"; benchmarks: ${Object.keys(benchmarks).join(', ')}`);
     process.exit(2);
   }
-  benchmark();
+  await benchmark();
 }

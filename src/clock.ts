@@ -24,10 +24,18 @@ export function parseInstant(text: string, flag: string): Date {
   const hasZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(trimmed) && trimmed.length > 10;
   const normalised = trimmed.replace(' ', 'T');
   const date = new Date(hasZone || normalised.length === 10 ? normalised : `${normalised}Z`);
-  if (Number.isNaN(date.getTime())) {
+  if (Number.isNaN(date.getTime()) || !isCalendarDate(trimmed)) {
     throw new UsageError(`${flag}: "${text}" is not a real date`);
   }
   return date;
+}
+
+/** JavaScript rolls 2026-02-30 over to 2 March; a date that does not exist is refused instead. */
+function isCalendarDate(text: string): boolean {
+  const [year = 0, month = 0, day = 0] = text.slice(0, 10).split('-').map(Number);
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 const durationUnits: Record<string, number> = {

@@ -62,7 +62,8 @@ function buildProgram(ctx: Context, json: boolean): Command {
     .option('--no-input', 'never prompt (also CRMCTL_NO_INPUT)')
     .option('-q, --quiet', 'no progress bars or notes on stderr')
     .helpCommand(false)
-    .showHelpAfterError('(add --help for usage)')
+    // Under -o json stderr holds only the JSON error: no hint line before it.
+    .showHelpAfterError(json ? false : '(add --help for usage)')
     .exitOverride()
     .configureOutput({
       writeOut: (text) => ctx.io.stdout.write(text),

@@ -191,8 +191,8 @@ async function renderTable(
     if ((widths[widest] ?? 0) <= 6) break;
     widths[widest] = (widths[widest] ?? 0) - 1;
   }
-  const Table = loadTable();
   const colour = ctx.colour('stdout');
+  const Table = loadTable(colour);
   const table = new Table({
     head: header,
     colWidths: widths,
@@ -205,6 +205,21 @@ async function renderTable(
 }
 
 const require = createRequire(import.meta.url);
-function loadTable(): typeof CliTable3 {
-  return require('cli-table3') as typeof CliTable3;
+
+/**
+ * cli-table3, colouring exactly when `colour` says. It paints through @colors/colors, which
+ * otherwise decides by itself from the process's TERM, FORCE_COLOR and argv, not from this
+ * run's streams (a TTY with TERM unset got no colours; FORCE_COLOR=0 disagreed with ours).
+ */
+export function loadTable(colour: boolean): typeof CliTable3 {
+  const Table = require('cli-table3') as typeof CliTable3;
+  try {
+    const colors = createRequire(require.resolve('cli-table3'))('@colors/colors/safe') as {
+      enabled: boolean;
+    };
+    colors.enabled = colour;
+  } catch {
+    // An optional dependency of cli-table3: without it, tables simply have no colours.
+  }
+  return Table;
 }

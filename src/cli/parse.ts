@@ -30,7 +30,9 @@ export function parseOffset(value: string): number {
 
 export function parseAmount(value: string): number {
   const amount = Number(value.trim());
-  if (value.trim() === '' || !Number.isFinite(amount) || amount < 0) {
+  // Decimal only: Number() would also read 0x10, 0b11 and 0o7.
+  const decimal = /^(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i.test(value.trim());
+  if (!decimal || !Number.isFinite(amount) || amount < 0) {
     throw new UsageError(`--amount takes a number of 0 or more such as 1200.50, not "${value}"`);
   }
   return amount;

@@ -218,12 +218,13 @@ export function updateParty(
       for (const replaced of kinds) {
         const field = replaced === 'phone' ? 'phones' : 'emails';
         const to = points.filter((p) => p.kind === replaced).map((p) => p.value);
-        changes[field] = { from: before[field], to };
+        if (!sameList(before[field], to)) changes[field] = { from: before[field], to };
       }
     }
     if (options.links) {
       setLinks(session, kind, id, options.links);
-      changes.links = { from: linksOf(before), to: options.links };
+      const to = [...new Set(options.links)].sort((a, b) => a - b);
+      if (!sameList(linksOf(before), to)) changes.links = { from: linksOf(before), to };
     }
     if (Object.keys(changes).length > 0) {
       touchParty(session.store.db, tableOf[kind], id, nowIso(session));
@@ -315,6 +316,10 @@ function setLinks(session: Session, kind: PartyKind, id: number, links: number[]
   for (const linkId of links) getParty(session, other, linkId);
   if (kind === 'contact') replaceCompanyLinksOfContact(session.store.db, id, links);
   else replaceContactLinksOfCompany(session.store.db, id, links);
+}
+
+function sameList<T>(a: T[], b: T[]): boolean {
+  return a.length === b.length && a.every((value, i) => value === b[i]);
 }
 
 function linksOf(party: Contact | Company): number[] {

@@ -28,6 +28,9 @@ export const commands: CommandModule['commands'] = {
         const explicitStore = Boolean(ctx.globalOption('db') ?? ctx.env.CRMCTL_DB);
         if (!explicitStore)
           ctx.useStorePath(join(mkdtempSync(join(tmpdir(), 'crmctl-demo-')), 'crm.db'));
+        // The demo adds users, changes settings, a pipeline and items: it needs all of those rights.
+        ctx.session('users.manage');
+        ctx.session('items.edit');
         const session = ctx.session('pipelines.edit');
         if (listPipelines(session, 'deal').some((p) => p.name === demoPipelineName)) {
           throw new ConflictError(`${ctx.storePath} already has the demo: run it on a fresh store`);

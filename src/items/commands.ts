@@ -294,7 +294,10 @@ export const commands: CommandModule['commands'] = {
         .command('move')
         .description('Move items to a stage (needs items.edit); items already there are left alone')
         .argument('[ids...]', 'item ids')
-        .addOption(new Option('--stage <stage>', 'target stage, name or id').makeOptionMandatory())
+        .option(
+          '--stage <stage>',
+          'target stage, name or id (with --pipeline, default: the stage of the same name, else the first of the same kind)',
+        )
         .option(
           '--pipeline <pipeline>',
           'target pipeline of the same type (default: each item’s own)',
@@ -311,10 +314,16 @@ export const commands: CommandModule['commands'] = {
         examples(
           'crmctl item move 42 --stage Prepayment',
           'crmctl item move 3 4 5 --stage Won --json',
+          'crmctl item move 42 --pipeline Wholesale',
           'crmctl item move --from-stage "Final invoice" --from-pipeline "Furniture store" --stage Won --dry-run',
         ),
       )
       .action(async (idArgs, options) => {
+        if (options.stage === undefined && options.pipeline === undefined) {
+          throw new UsageError(
+            'say where: --stage STAGE, or --pipeline PIPELINE to keep each item’s stage by name or kind',
+          );
+        }
         const session = ctx.session('items.edit');
         const ids = parseIds(idArgs);
         if (options.fromStage !== undefined) {

@@ -15,6 +15,7 @@ import {
   firstStage,
   getPipeline,
   getStage,
+  getStageById,
   matchingStage,
   type Pipeline,
   type Semantic,
@@ -99,7 +100,10 @@ export function addItem(session: Session, options: AddItemOptions): Item {
       stage_id: stage.id,
       title,
       amount: options.amount ?? null,
-      currency: options.amount === undefined ? null : currencyOf(session, options.currency),
+      currency:
+        options.amount === undefined && options.currency === undefined
+          ? null
+          : currencyOf(session, options.currency),
       responsible_id: responsible === null ? null : userIdOf(session, responsible),
       contact_id: options.contact ?? null,
       company_id: options.company ?? null,
@@ -175,7 +179,11 @@ export function listItems(session: Session, options: ListItemsOptions): Item[] {
       companyIds: idsOf('company'),
     };
     // Two value filters must both hold: the second narrows to the items the first found.
-    if (filter.holders) filter.ids = selectItems(session.store.db, filter).map((r) => r.id);
+    // (Over all of them: --limit/--offset apply to the final result only.)
+    if (filter.holders) {
+      const narrowed = { ...filter, limit: undefined, offset: undefined };
+      filter.ids = selectItems(session.store.db, narrowed).map((r) => r.id);
+    }
     filter.holders = holders;
   }
   return toItems(session, selectItems(session.store.db, filter));
@@ -250,17 +258,19 @@ export function updateItem(session: Session, id: number, options: UpdateItemOpti
       columns.fields = JSON.stringify(fields);
     }
     if (points.length > 0 || options.phones || options.emails) {
+      // The item's own values: `before` also shows its contact's and company's.
+      const own = contactDetailsOf(session, 'item', [id]).get(id) ?? { phones: [], emails: [] };
       replaceContactPoints(session, { type: 'item', id }, points, replacedKinds(options));
       if (options.phones)
         change(
           'phones',
-          before.phones,
+          own.phones,
           points.filter((p) => p.kind === 'phone').map((p) => p.value),
         );
       if (options.emails)
         change(
           'emails',
-          before.emails,
+          own.emails,
           points.filter((p) => p.kind === 'email').map((p) => p.value),
         );
     }
@@ -274,8 +284,11 @@ export function updateItem(session: Session, id: number, options: UpdateItemOpti
 
 export interface MoveItemsOptions {
   ids: number[];
-  /** Target stage, by name or id, in the target pipeline. */
-  stage: string;
+  /**
+   * Target stage, by name or id, in the target pipeline. Without it (a change of pipeline),
+   * the stage of the same name, else the first of the same kind.
+   */
+  stage?: string;
   /** Target pipeline (same entity type); without it, each item's own. */
   pipeline?: string;
 }
@@ -315,7 +328,10 @@ export function moveItems(
       const target = options.pipeline
         ? pipelineOf(options.pipeline, item.type)
         : pipelineOf(String(item.pipeline.id), item.type);
-      const stage = findStage(target, options.stage);
+      const stage =
+        options.stage === undefined
+          ? matchingStage(session, getStageById(session, item.stage.id), target.id)
+          : findStage(target, options.stage);
       if (stage.id === item.stage.id) {
         result.unchanged++;
       } else {
@@ -353,6 +369,26 @@ export function moveItemsOutOfStage(
   return moveItems(session, { ids, stage: String(stage.id), pipeline: String(target.id) });
 }
 
+/**
+ * The open items (not in a final stage) that hold a phone or email, their own or through their
+ * contact or company, most recently changed first.
+ */
+export function openItemsWithContactValue(
+  session: Session,
+  kind: 'phone' | 'email',
+  key: string,
+): Item[] {
+  const owners = ownersOf(session, kind, key);
+  if (owners.length === 0) return [];
+  const idsOf = (type: string) => owners.filter((o) => o.type === type).map((o) => o.id);
+  const rows = selectItems(session.store.db, {
+    holders: { itemIds: idsOf('item'), contactIds: idsOf('contact'), companyIds: idsOf('company') },
+  });
+  return toItems(session, rows)
+    .filter((item) => item.stage.semantic === 'process')
+    .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || b.id - a.id);
+}
+
 export function countItemsByStage(session: Session, pipelineId: number): Map<number, number> {
   return countByStage(session.store.db, pipelineId);
 }
@@ -376,9 +412,9 @@ function applyMove(session: Session, item: Item, pipeline: Pipeline, stage: Stag
 
 function findStage(pipeline: Pipeline, ref: string): Stage {
   const wanted = ref.trim().toLowerCase();
-  const stage = /^\d+$/.test(wanted)
-    ? pipeline.stages.find((s) => s.id === Number(wanted))
-    : pipeline.stages.find((s) => s.name.toLowerCase() === wanted);
+  const stage =
+    (/^\d+$/.test(wanted) ? pipeline.stages.find((s) => s.id === Number(wanted)) : undefined) ??
+    pipeline.stages.find((s) => s.name.toLowerCase() === wanted);
   if (!stage) {
     throw new NotFoundError(
       `no stage "${ref}" in pipeline "${pipeline.name}"; stages: ${pipeline.stages.map((s) => s.name).join(', ')}`,

@@ -1,5 +1,4 @@
-import { createRequire } from 'node:module';
-import type CliTable3 from 'cli-table3';
+import { loadTable } from '../cli/output.js';
 import type { Pipeline } from './service.js';
 
 /** One stage as a column of the drawing; later features add lines (triggers, rules). */
@@ -32,7 +31,7 @@ export function drawPipeline(
   width: number,
   colour: boolean,
 ): string {
-  const Table = createRequire(import.meta.url)('cli-table3') as typeof CliTable3;
+  const Table = loadTable(colour);
   const widths = columns.map((c) =>
     Math.min(
       columnWidth.max,

@@ -174,13 +174,17 @@ export function addType(session: Session, options: AddTypeOptions): EntityType {
       `"${options.name}" is not a usable type name: lower-case letters, digits and '-', 2 to 40, not one of ${reservedTypeNames.join(', ')}`,
     );
   }
+  const title = (options.title ?? options.name).trim();
+  if (title === '' || title.length > 100 || /\p{Cc}/u.test(title)) {
+    throw new UsageError('a type title needs 1 to 100 printable characters');
+  }
   return session.store.write(() => {
     if (selectType(session.store.db, options.name)) {
       throw new ConflictError(`entity type "${options.name}" already exists`);
     }
     const id = insertType(session.store.db, {
       name: options.name,
-      title: options.title ?? options.name,
+      title,
       builtin: false,
       manyPipelines: true,
       createdAt: nowIso(session),
@@ -298,9 +302,10 @@ export function listStages(session: Session, pipelineRef?: string, type?: string
 export function getStage(session: Session, pipelineId: number, ref: string): Stage {
   const stages = selectStages(session.store.db, pipelineId);
   const wanted = ref.trim();
-  const found = /^\d+$/.test(wanted)
-    ? stages.find((s) => s.id === Number(wanted))
-    : stages.find((s) => s.name.toLowerCase() === wanted.toLowerCase());
+  // An id first, then a name: a stage may be called "2026".
+  const found =
+    (/^\d+$/.test(wanted) ? stages.find((s) => s.id === Number(wanted)) : undefined) ??
+    stages.find((s) => s.name.toLowerCase() === wanted.toLowerCase());
   if (!found) {
     const pipeline = selectPipelineById(session.store.db, pipelineId);
     throw new NotFoundError(
@@ -388,6 +393,7 @@ export function renameStage(session: Session, options: StageRefOptions, newName:
       (s) => s.id !== stage.id && s.name.toLowerCase() === name.toLowerCase(),
     );
     if (clash) throw new ConflictError(`pipeline "${pipeline.name}" already has a stage "${name}"`);
+    if (stage.name === name) return stage;
     updateStageName(session.store.db, stage.id, name);
     recordChange(session, {
       action: 'renamed',
@@ -583,7 +589,7 @@ function checkName(name: string, what: string): string {
   const trimmed = name.trim();
   if (trimmed === '' || trimmed.length > 100 || /\p{Cc}/u.test(trimmed)) {
     throw new UsageError(
-      `a ${what} name needs 1 to 100 printable characters, not ${JSON.stringify(name)}`,
+      `a ${what} name needs 1 to 100 printable characters, not ${JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name)}`,
     );
   }
   return trimmed;

@@ -148,6 +148,65 @@ const migrations: Migration[] = [
       CREATE INDEX history_by_time ON history(at);
     `,
   },
+  {
+    version: 3,
+    name: 'operations, exceptions list and communication log',
+    sql: `
+      -- One row per command that changed many records at once (an import, a bulk add):
+      -- entries point back to it, so it can be reported and undone as a whole.
+      CREATE TABLE operations (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        command TEXT,
+        at TEXT NOT NULL,
+        summary TEXT NOT NULL DEFAULT '{}',
+        undone_at TEXT
+      ) STRICT;
+
+      CREATE TABLE exceptions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        type TEXT NOT NULL CHECK (type IN ('phone', 'email')),
+        value TEXT NOT NULL,
+        match_key TEXT NOT NULL UNIQUE,
+        raw TEXT NOT NULL,
+        comment TEXT NOT NULL DEFAULT '',
+        source TEXT NOT NULL CHECK (source IN ('manual', 'import', 'item', 'rule', 'telephony')),
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        operation_id INTEGER REFERENCES operations(id),
+        -- the line of its import file, to explain later duplicates of it
+        line INTEGER
+      ) STRICT;
+      CREATE INDEX exceptions_by_operation ON exceptions(operation_id);
+
+      -- Comments an import overwrote (--update-comments), so undoing it can put them back.
+      CREATE TABLE exception_comment_changes (
+        operation_id INTEGER NOT NULL REFERENCES operations(id),
+        exception_id INTEGER NOT NULL REFERENCES exceptions(id) ON DELETE CASCADE,
+        old_comment TEXT NOT NULL,
+        PRIMARY KEY (operation_id, exception_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX exception_comment_changes_by_exception ON exception_comment_changes(exception_id);
+
+      -- Inbound emails, calls, chats and form submissions, saved to the CRM or not.
+      CREATE TABLE communications (
+        id INTEGER PRIMARY KEY,
+        channel TEXT NOT NULL CHECK (channel IN ('email', 'call', 'chat', 'form')),
+        at TEXT NOT NULL,
+        from_value TEXT NOT NULL,
+        from_key TEXT,
+        subject TEXT,
+        message_id TEXT,
+        in_reply_to TEXT,
+        status TEXT NOT NULL,
+        item_id INTEGER,
+        reason TEXT NOT NULL DEFAULT ''
+      ) STRICT;
+      CREATE INDEX communications_by_message ON communications(message_id);
+      CREATE INDEX communications_by_channel ON communications(channel, at);
+    `,
+  },
 ];
 
 export const latestVersion = migrations.at(-1)?.version ?? 0;

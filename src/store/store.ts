@@ -17,6 +17,11 @@ export interface Store {
    * (counts, conflicts) is the real one.
    */
   write<T>(work: () => T, options?: { dryRun?: boolean }): T;
+  /**
+   * The same for work that awaits (streaming an import): one `BEGIN IMMEDIATE` transaction
+   * held across the awaits, committed at the end or rolled back on error or dry run.
+   */
+  writeAsync<T>(work: () => Promise<T>, options?: { dryRun?: boolean }): Promise<T>;
   close(): void;
 }
 
@@ -47,6 +52,17 @@ export function openStore(path: string, options: OpenStoreOptions): Store {
     path,
     write: (work, options) =>
       options?.dryRun ? rehearse(db, work) : db.transaction(work).immediate(),
+    writeAsync: async (work, options) => {
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work();
+        db.exec(options?.dryRun ? 'ROLLBACK' : 'COMMIT');
+        return result;
+      } catch (error) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw error;
+      }
+    },
     close: () => db.close(),
   };
   try {

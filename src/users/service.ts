@@ -101,6 +101,7 @@ export function addUser(session: Session, options: AddUserOptions): User {
       `"${options.login}" is not a usable login: letters, digits, '.', '_', '@' and '-', at most 64, not "${systemLogin}"`,
     );
   }
+  const name = checkText(options.name ?? options.login, 'a user name', 1);
   return session.store.write(() => {
     if (selectUserByLogin(db, options.login)) {
       throw new ConflictError(`user "${options.login}" already exists`);
@@ -109,7 +110,7 @@ export function addUser(session: Session, options: AddUserOptions): User {
     const supervisor = options.supervisor ? requireUserRow(db, options.supervisor) : undefined;
     const id = insertUser(db, {
       login: options.login,
-      name: options.name ?? options.login,
+      name,
       role: options.role,
       supervisorId: supervisor?.id ?? null,
       createdAt: nowIso(session),
@@ -193,6 +194,7 @@ export function addRole(session: Session, options: AddRoleOptions): Role {
       `"${options.name}" is not a usable role name: lower-case letters, digits and '-', starting with a letter`,
     );
   }
+  const description = checkText(options.description ?? '', 'a role description', 0);
   const unknown = options.permissions.filter((p) => !isPermission(p));
   if (unknown.length) {
     throw new UsageError(
@@ -204,7 +206,7 @@ export function addRole(session: Session, options: AddRoleOptions): Role {
       throw new ConflictError(`role "${options.name}" already exists`);
     const id = insertRole(db, {
       name: options.name,
-      description: options.description ?? '',
+      description,
       builtin: false,
       permissions: [...new Set(options.permissions)],
     });
@@ -235,6 +237,17 @@ export function removeRole(session: Session, name: string): Role {
     });
     return role;
   });
+}
+
+/** Names and descriptions are shown on terminals: printable, at most 200 characters. */
+function checkText(text: string, what: string, minLength: 0 | 1): string {
+  const trimmed = text.trim();
+  if (trimmed.length < minLength || trimmed.length > 200 || /\p{Cc}/u.test(trimmed)) {
+    throw new UsageError(
+      `${what} needs ${minLength} to 200 printable characters, not ${JSON.stringify(text.slice(0, 40))}${text.length > 40 ? '…' : ''}`,
+    );
+  }
+  return trimmed;
 }
 
 function requireUserRow(db: Database, login: string): UserRow {

@@ -1,0 +1,172 @@
+import { likePattern, statement } from '../store/sql.js';
+import type { Database } from '../store/store.js';
+
+export type ExceptionType = 'phone' | 'email';
+export type ExceptionSource = 'manual' | 'import' | 'item' | 'rule' | 'telephony';
+
+export interface ExceptionRow {
+  id: number;
+  type: ExceptionType;
+  value: string;
+  match_key: string;
+  raw: string;
+  comment: string;
+  source: ExceptionSource;
+  created_at: string;
+  created_by: string;
+  operation_id: number | null;
+  line: number | null;
+}
+
+export type NewExceptionRow = Omit<ExceptionRow, 'id'>;
+
+/** Inserts unless the key is listed already; returns whether it was added. */
+export function insertException(db: Database, row: NewExceptionRow): boolean {
+  return (
+    statement(
+      db,
+      `INSERT INTO exceptions (type, value, match_key, raw, comment, source, created_at, created_by, operation_id, line)
+       VALUES (@type, @value, @match_key, @raw, @comment, @source, @created_at, @created_by, @operation_id, @line)
+       ON CONFLICT (match_key) DO NOTHING`,
+    ).run(row).changes === 1
+  );
+}
+
+export function selectExceptionByKey(db: Database, key: string): ExceptionRow | undefined {
+  return statement(db, 'SELECT * FROM exceptions WHERE match_key = ?').get(key) as
+    | ExceptionRow
+    | undefined;
+}
+
+export function updateExceptionComment(db: Database, id: number, comment: string): void {
+  statement(db, 'UPDATE exceptions SET comment = ? WHERE id = ?').run(comment, id);
+}
+
+export function recordCommentChange(
+  db: Database,
+  operationId: number,
+  id: number,
+  oldComment: string,
+): void {
+  statement(
+    db,
+    `INSERT INTO exception_comment_changes (operation_id, exception_id, old_comment) VALUES (?, ?, ?)
+     ON CONFLICT DO NOTHING`,
+  ).run(operationId, id, oldComment);
+}
+
+export function deleteExceptionsByKey(db: Database, keys: string[]): ExceptionRow[] {
+  const removed: ExceptionRow[] = [];
+  const remove = statement(db, 'DELETE FROM exceptions WHERE match_key = ? RETURNING *');
+  for (const key of keys) {
+    const row = remove.get(key) as ExceptionRow | undefined;
+    if (row) removed.push(row);
+  }
+  return removed;
+}
+
+export interface ExceptionFilter {
+  type?: ExceptionType;
+  valueContains?: string;
+  /** Exact match keys (the same number in any spelling). */
+  keys?: string[];
+  commentContains?: string;
+  source?: ExceptionSource;
+  since?: string;
+  until?: string;
+  addedBy?: string;
+  operationId?: number;
+  limit?: number;
+  offset?: number;
+}
+
+function whereClause(filter: ExceptionFilter): { clause: string; params: Record<string, unknown> } {
+  const where: string[] = [];
+  const params: Record<string, unknown> = {};
+  if (filter.type !== undefined) {
+    where.push('type = @type');
+    params.type = filter.type;
+  }
+  const valueTests: string[] = [];
+  if (filter.valueContains !== undefined) {
+    valueTests.push(`value LIKE @value ESCAPE '\\'`);
+    params.value = likePattern(filter.valueContains);
+  }
+  if (filter.keys !== undefined && filter.keys.length > 0) {
+    valueTests.push('match_key IN (SELECT value FROM json_each(@keys))');
+    params.keys = JSON.stringify(filter.keys);
+  }
+  if (valueTests.length) where.push(`(${valueTests.join(' OR ')})`);
+  if (filter.commentContains !== undefined) {
+    where.push(`comment LIKE @comment ESCAPE '\\'`);
+    params.comment = likePattern(filter.commentContains);
+  }
+  if (filter.source !== undefined) {
+    where.push('source = @source');
+    params.source = filter.source;
+  }
+  if (filter.since !== undefined) {
+    where.push('created_at >= @since');
+    params.since = filter.since;
+  }
+  if (filter.until !== undefined) {
+    where.push('created_at < @until');
+    params.until = filter.until;
+  }
+  if (filter.addedBy !== undefined) {
+    where.push('created_by = @addedBy COLLATE NOCASE');
+    params.addedBy = filter.addedBy;
+  }
+  if (filter.operationId !== undefined) {
+    where.push('operation_id = @operationId');
+    params.operationId = filter.operationId;
+  }
+  return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+}
+
+export function selectExceptions(db: Database, filter: ExceptionFilter): ExceptionRow[] {
+  const { clause, params } = whereClause(filter);
+  return db
+    .prepare(`SELECT * FROM exceptions ${clause} ORDER BY id LIMIT @limit OFFSET @offset`)
+    .all({ ...params, limit: filter.limit ?? -1, offset: filter.offset ?? 0 }) as ExceptionRow[];
+}
+
+/** The rows matching a filter, read lazily in id order: exports of millions of rows stay small. */
+export function iterateExceptions(
+  db: Database,
+  filter: ExceptionFilter,
+): IterableIterator<ExceptionRow> {
+  const { clause, params } = whereClause(filter);
+  return db
+    .prepare(`SELECT * FROM exceptions ${clause} ORDER BY id LIMIT @limit OFFSET @offset`)
+    .iterate({
+      ...params,
+      limit: filter.limit ?? -1,
+      offset: filter.offset ?? 0,
+    }) as IterableIterator<ExceptionRow>;
+}
+
+export function deleteExceptionsMatching(db: Database, filter: ExceptionFilter): number {
+  const { clause, params } = whereClause(filter);
+  return db.prepare(`DELETE FROM exceptions ${clause}`).run(params).changes;
+}
+
+export function countExceptionsMatching(db: Database, filter: ExceptionFilter): number {
+  const { clause, params } = whereClause(filter);
+  return (
+    (db.prepare(`SELECT count(*) FROM exceptions ${clause}`).pluck().get(params) as number) ?? 0
+  );
+}
+
+/** Puts back the comments an import overwrote; returns how many. */
+export function restoreCommentsOf(db: Database, operationId: number): number {
+  const result = db
+    .prepare(
+      `UPDATE exceptions SET comment = c.old_comment
+       FROM exception_comment_changes c
+       WHERE c.exception_id = exceptions.id AND c.operation_id = ?`,
+    )
+    .run(operationId);
+  db.prepare('DELETE FROM exception_comment_changes WHERE operation_id = ?').run(operationId);
+  return result.changes;
+}

@@ -1,0 +1,73 @@
+import type { Database } from '../store/store.js';
+
+export interface CommunicationRow {
+  id: number;
+  channel: string;
+  at: string;
+  from_value: string;
+  from_key: string | null;
+  subject: string | null;
+  message_id: string | null;
+  in_reply_to: string | null;
+  status: string;
+  item_id: number | null;
+  reason: string;
+}
+
+export function insertCommunication(db: Database, row: Omit<CommunicationRow, 'id'>): number {
+  const result = db
+    .prepare(
+      `INSERT INTO communications (channel, at, from_value, from_key, subject, message_id, in_reply_to, status, item_id, reason)
+       VALUES (@channel, @at, @from_value, @from_key, @subject, @message_id, @in_reply_to, @status, @item_id, @reason)`,
+    )
+    .run(row);
+  return Number(result.lastInsertRowid);
+}
+
+export function selectCommunication(db: Database, id: number): CommunicationRow | undefined {
+  return db.prepare('SELECT * FROM communications WHERE id = ?').get(id) as
+    | CommunicationRow
+    | undefined;
+}
+
+/** The item a saved message belongs to, found by its Message-ID. */
+export function selectThreadItem(db: Database, messageId: string): number | undefined {
+  return db
+    .prepare(
+      `SELECT item_id FROM communications
+       WHERE message_id = ? AND item_id IS NOT NULL ORDER BY id DESC LIMIT 1`,
+    )
+    .pluck()
+    .get(messageId) as number | undefined;
+}
+
+export interface CommunicationFilter {
+  channel?: string;
+  status?: string;
+  since?: string;
+  limit?: number;
+}
+
+export function selectCommunications(
+  db: Database,
+  filter: CommunicationFilter,
+): CommunicationRow[] {
+  const where: string[] = [];
+  const params: Record<string, unknown> = { limit: filter.limit ?? -1 };
+  if (filter.channel !== undefined) {
+    where.push('channel = @channel');
+    params.channel = filter.channel;
+  }
+  if (filter.status !== undefined) {
+    where.push('status = @status');
+    params.status = filter.status;
+  }
+  if (filter.since !== undefined) {
+    where.push('at >= @since');
+    params.since = filter.since;
+  }
+  const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  return db
+    .prepare(`SELECT * FROM communications ${clause} ORDER BY at, id LIMIT @limit`)
+    .all(params) as CommunicationRow[];
+}
