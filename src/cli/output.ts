@@ -112,7 +112,7 @@ export async function printRecord(
     const width = Math.max(...fields.map((f) => f.length));
     for (const field of fields) {
       ctx.io.stdout.write(
-        `${paint.bold(field.padEnd(width))}  ${textOf(record[field], view.cells?.[field])}\n`,
+        `${paint.bold(field.padEnd(width))}  ${plainCell(record[field], view.cells?.[field])}\n`,
       );
     }
   } else {
@@ -169,8 +169,14 @@ function guardCell(value: unknown, format: CellFormat): string {
   return typeof value === 'number' && !format ? String(value) : guardFormula(textOf(value, format));
 }
 
+/**
+ * One line of text for a table cell: line breaks and tabs become spaces, and other control
+ * characters (a stored escape sequence could repaint the terminal) become U+FFFD.
+ */
 function plainCell(value: unknown, format: CellFormat): string {
-  return textOf(value, format).replace(/[\t\r\n]+/g, ' ');
+  return textOf(value, format)
+    .replace(/[\t\r\n]+/g, ' ')
+    .replace(/\p{Cc}/gu, '\uFFFD');
 }
 
 /** A bordered table (cli-table3) that fits the terminal: the widest columns give way first. */

@@ -29,7 +29,11 @@ function registerParty(program: Command, ctx: Context, kind: PartyKind): void {
   const { flag, other } = linkFlag[kind];
   const linksOf = (options: { company?: string[]; contact?: string[] }) => {
     const given = kind === 'contact' ? options.company : options.contact;
-    return given === undefined ? undefined : parseIds(given, `--${other}`);
+    if (given === undefined) return undefined;
+    // `--company none` unlinks them all.
+    return given.length === 1 && given[0]?.trim().toLowerCase() === 'none'
+      ? []
+      : parseIds(given, `--${other}`);
   };
   const group = program
     .command(kind)
@@ -140,7 +144,7 @@ function registerParty(program: Command, ctx: Context, kind: PartyKind): void {
       )
       .option(
         flag,
-        `replace the linked ${other === 'company' ? 'companies' : 'contacts'} (repeatable)`,
+        `replace the linked ${other === 'company' ? 'companies' : 'contacts'} (repeatable; none: unlink all)`,
         collect,
       ),
   )

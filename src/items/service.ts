@@ -23,7 +23,7 @@ import {
 } from '../pipelines/service.js';
 import { nowIso, type Session, systemLogin } from '../session.js';
 import { getSetting } from '../settings/service.js';
-import { userIdOf } from '../users/service.js';
+import { getUser, userIdOf } from '../users/service.js';
 import {
   countItemsByStage as countByStage,
   type ItemFilter,
@@ -489,9 +489,9 @@ function defaultResponsible(session: Session): string | null {
   return session.actor.login === systemLogin ? null : session.actor.login;
 }
 
+/** The login as stored (users are found in any case). */
 function getUserLogin(session: Session, login: string): string {
-  userIdOf(session, login);
-  return login;
+  return getUser(session, login).login;
 }
 
 function currencyOf(session: Session, currency: string | undefined): string {

@@ -526,8 +526,9 @@ function stageSpecsOf(type: string): StageSpec[] {
 }
 
 /**
- * `--stages New,Measure,Won:success,Lost:failure`: names with optional semantics.
- * Without a success or failure stage, the type's default final stages are added.
+ * `--stages New,Measure,Won:success,Lost:failure`: names with optional semantics, in order
+ * (finals last, or the pipeline is refused). Without a success or failure stage, the type's
+ * default final stages are added.
  */
 function parseStageSpecs(names: string[], type: string): StageSpec[] {
   const specs: StageSpec[] = names.map((entry) => {
@@ -540,17 +541,21 @@ function parseStageSpecs(names: string[], type: string): StageSpec[] {
     if (seen.has(name.toLowerCase())) throw new UsageError(`stage "${name}" is listed twice`);
     seen.add(name.toLowerCase());
   }
-  const finals = stageSpecsOf(type).filter(([name, semantic]) => {
-    if (semantic === 'process') return false;
-    if (specs.some(([, s]) => s === semantic)) return false;
-    return !seen.has(name.toLowerCase());
-  });
-  const success = finals.filter(([, s]) => s === 'success');
-  const failures = finals.filter(([, s]) => s === 'failure');
-  const process = specs.filter(([, s]) => s === 'process');
-  const givenSuccess = specs.filter(([, s]) => s === 'success');
-  const givenFailures = specs.filter(([, s]) => s === 'failure');
-  return [...process, ...givenSuccess, ...success, ...givenFailures, ...failures];
+  if (!specs.some(([, semantic]) => semantic === 'process')) {
+    throw new UsageError('--stages needs at least one stage that is not final');
+  }
+  // Missing finals come from the type's defaults: the success stage before the first failure.
+  const defaults = stageSpecsOf(type).filter(([name]) => !seen.has(name.toLowerCase()));
+  const result = [...specs];
+  if (!specs.some(([, s]) => s === 'success')) {
+    const success = defaults.find(([, s]) => s === 'success');
+    const firstFailure = result.findIndex(([, s]) => s === 'failure');
+    if (success) result.splice(firstFailure === -1 ? result.length : firstFailure, 0, success);
+  }
+  if (!specs.some(([, s]) => s === 'failure')) {
+    result.push(...defaults.filter(([, s]) => s === 'failure'));
+  }
+  return result;
 }
 
 function defaultInsertIndex(order: { semantic: Semantic }[], semantic: Semantic): number {

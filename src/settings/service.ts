@@ -71,6 +71,12 @@ export function setSetting(session: Session, key: string, value: string): Settin
   const parsed = value.trim() === '' ? null : definition.parse(value);
   return session.store.write(() => {
     const before = getSetting(session, key);
+    if (
+      before.value === (parsed ?? definition.defaultValue) &&
+      before.isDefault === (parsed === null)
+    ) {
+      return before;
+    }
     if (parsed === null) deleteSetting(session.store.db, key);
     else upsertSetting(session.store.db, key, parsed);
     recordChange(session, {
