@@ -1,7 +1,11 @@
 // Bundles the compiled program (dist/) into a few files under dist/bundle/: one ESM module for
 // start-up plus a chunk per lazily loaded command. Node then resolves and compiles a handful of
 // files instead of dozens, which is most of crmctl's start-up cost (see DESIGN §10).
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+
+// Chunk names change with their content: start from an empty folder so none go stale.
+rmSync('dist/bundle', { recursive: true, force: true });
 
 await build({
   entryPoints: ['dist/cli/main.js'],

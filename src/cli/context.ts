@@ -74,6 +74,9 @@ export class Context {
   }
 
   get storePath(): string {
+    if (this.globals.db?.trim() === '') {
+      throw new UsageError('--db needs a file name (an empty --db would mean the default store)');
+    }
     const explicit = this.globals.db ?? this.env.CRMCTL_DB;
     if (explicit) return explicit;
     const dataHome =
@@ -84,10 +87,12 @@ export class Context {
   /** The store, opened (and created, migrated) on first use. */
   get store(): Store {
     if (!this.openedStore) {
+      // A bad --now or --wait is refused before a new store file is created.
+      const clock = this.clock;
       this.openedStore = openStore(this.storePath, {
         busyTimeoutMs: this.waitMs,
         onCreate: (store) => {
-          seedNewStore(store, this.clock, osLogin(this.env));
+          seedNewStore(store, clock, osLogin(this.env));
           this.storeCreated = true;
         },
       });

@@ -32,5 +32,5 @@ export function openInput(ctx: Context, file: string | undefined): Input {
     if (code === 'EACCES') throw new InputError(`cannot read ${file}: permission denied`);
     throw error;
   }
-  return { stream: createReadStream(file, { highWaterMark: 1 << 20 }), name: file, size };
+  return { stream: createReadStream(file, { highWaterMark: 1 << 16 }), name: file, size };
 }

@@ -47,7 +47,8 @@ export async function main(): Promise<void> {
 function buildProgram(ctx: Context, json: boolean): Command {
   const program = new Command('crmctl')
     .description(
-      'Admin tool for CRM automation over a local SQLite store: pipelines and stages, items,\n' +
+      // One paragraph: commander wraps it to the terminal, so no hard line breaks.
+      'Admin tool for CRM automation over a local SQLite store: pipelines and stages, items, ' +
         'contacts, users and roles, history. Run `crmctl demo` for a tour.',
     )
     .version(version, '-V, --version')
@@ -63,14 +64,13 @@ function buildProgram(ctx: Context, json: boolean): Command {
     .option('-q, --quiet', 'no progress bars or notes on stderr')
     .helpCommand(false)
     // Under -o json stderr holds only the JSON error: no hint line before it.
-    .showHelpAfterError(json ? false : '(add --help for usage)')
     .exitOverride()
     .configureOutput({
       writeOut: (text) => ctx.io.stdout.write(text),
       writeErr: (text) => ctx.io.stderr.write(text),
-      // Under -o json the error is written once, as JSON, by reportError.
+      // Errors are one line (DESIGN §8); under -o json reportError writes them once, as JSON.
       outputError: (text, write) => {
-        if (!json) write(text);
+        if (!json) write(`${text.trim().replace(/\s*\n\s*/g, ' ')} (add --help for usage)\n`);
       },
     })
     .hook('preAction', (_program, actionCommand) => {
@@ -138,7 +138,7 @@ function describe(error: unknown): { code: string; message: string; exitCode: nu
         exitCode: ExitCode.storeBusy,
       };
     }
-    if (/^SQLITE_(CORRUPT|NOTADB|CANTOPEN|READONLY|PERM)/.test(sqliteCode)) {
+    if (/^SQLITE_(CORRUPT|NOTADB|CANTOPEN|READONLY|PERM|IOERR|FULL)/.test(sqliteCode)) {
       return {
         code: 'unusable-store',
         message: `the store cannot be used: ${message} (${sqliteCode}). Check --db, and run crmctl db check`,

@@ -66,4 +66,18 @@ export async function registerCommands(program: Command, ctx: Context, argv: str
     if (!register) throw new Error(`module for "${entry.name}" does not register it`);
     register(program, ctx);
   });
+  summarise(program);
+}
+
+/**
+ * Descriptions are written as wrapped source lines: join them into one paragraph for commander
+ * to wrap to the terminal, and give each command a summary for command lists (its first sentence).
+ */
+function summarise(command: Command): void {
+  for (const sub of command.commands as Command[]) {
+    const description = sub.description().replace(/\s*\n\s*/g, ' ');
+    sub.description(description);
+    if (!sub.summary()) sub.summary(description.split(/\.\s/)[0]?.replace(/\.$/, '') ?? '');
+    summarise(sub);
+  }
 }

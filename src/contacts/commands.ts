@@ -150,7 +150,7 @@ function registerParty(program: Command, ctx: Context, kind: PartyKind): void {
   )
     .addHelpText(
       'after',
-      examples(`crmctl ${kind} update 7 --phone "+44 20 7946 0958" --phone "+44 7700 900123"`),
+      examples(`crmctl ${kind} update 7 --phone "+44 20 7946 0958" --phone "+44 7911 123456"`),
     )
     .action(async (id, options) => {
       const session = ctx.session('items.edit');

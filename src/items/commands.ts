@@ -328,9 +328,13 @@ export const commands: CommandModule['commands'] = {
         const ids = parseIds(idArgs);
         if (options.fromStage !== undefined) {
           const pipeline = getPipeline(session, options.fromPipeline ?? options.pipeline);
-          ids.push(
-            ...itemIdsInStage(session, getStage(session, pipeline.id, options.fromStage).id),
-          );
+          // A stage may hold hundreds of thousands of items: no spread into push().
+          for (const id of itemIdsInStage(
+            session,
+            getStage(session, pipeline.id, options.fromStage).id,
+          )) {
+            ids.push(id);
+          }
         }
         if (ids.length === 0 && options.fromStage === undefined) {
           throw new UsageError('name the items to move: ids, or --from-stage STAGE');

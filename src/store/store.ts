@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -84,6 +84,9 @@ export function openStore(path: string, options: OpenStoreOptions): Store {
     }
   } catch (error) {
     db.close();
+    if ((error as { code?: unknown }).code === 'SQLITE_NOTADB') {
+      throw new InputError(`${path} is not a crmctl store (not an SQLite database): check --db`);
+    }
     throw error;
   }
   return store;
@@ -106,10 +109,32 @@ function rehearse<T>(db: Database, work: () => T): T {
 
 /** Creates the store file (and its folder) readable by its owner only, before SQLite opens it. */
 function createPrivateFile(path: string): void {
-  if (existsSync(path)) return;
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (existsSync(path)) {
+    if (statSync(path).isDirectory()) {
+      throw new InputError(`${path} is a directory, not a store file: check --db`);
+    }
+    return;
+  }
   try {
+    makeFolders(dirname(path));
     closeSync(openSync(path, 'wx', 0o600));
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    if (code === 'EEXIST') return;
+    throw new InputError(`cannot create the store ${path}: ${message}`);
+  }
+}
+
+/**
+ * `mkdir -p` with mode 0700, one level at a time: Node's recursive mkdir spins forever where a
+ * parent exists but refuses children with ENOENT (e.g. under /proc).
+ */
+function makeFolders(folder: string): void {
+  if (existsSync(folder)) return;
+  const parent = dirname(folder);
+  if (parent !== folder) makeFolders(parent);
+  try {
+    mkdirSync(folder, { mode: 0o700 });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }

@@ -1,0 +1,188 @@
+import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { binPath, tempDir } from '../helpers.js';
+import {
+  builtModule,
+  crmctlFor,
+  exitOf,
+  initStore,
+  ok,
+  osLogin,
+  snapshot,
+  withDb,
+} from './support.js';
+
+// DESIGN §8 "Store": a private file, online backups, migrations by user_version.
+
+const NOW = '2026-09-01T07:00:00Z';
+
+type StoreModule = typeof import('../../src/store/store.js');
+type MigrationsModule = typeof import('../../src/store/migrations.js');
+
+describe('the store file', () => {
+  it('is created with mode 0600 (in a 0700 folder) by whatever command comes first', async () => {
+    const folder = join(tempDir(), 'nested', 'crmctl');
+    const db = join(folder, 'crm.db');
+    const crm = crmctlFor(db, { now: NOW });
+    expect(ok(await crm(['item', 'list', '--json']))).toEqual([]);
+    expect(statSync(db).mode & 0o777).toBe(0o600);
+    expect(statSync(folder).mode & 0o777).toBe(0o700);
+    // ...and it is a full store, made as `crmctl init` would make it.
+    expect(ok(await crm(['init', '--json']))).toMatchObject({ created: false, you: osLogin });
+    expect(ok<{ login: string; role: string }[]>(await crm(['user', 'list', '--json']))).toEqual([
+      expect.objectContaining({ login: osLogin, role: 'admin' }),
+    ]);
+  });
+
+  it('is created once when several processes use a new path at the same moment', async () => {
+    const db = join(tempDir(), 'crm.db');
+    const runs = Array.from({ length: 6 }, () => {
+      const child = spawn(process.execPath, [binPath, 'init', '--json'], {
+        env: { PATH: process.env.PATH, HOME: tempDir(), CRMCTL_DB: db, CRMCTL_NOW: NOW },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      return exitOf(child).then((exit) => ({ exit, stdout, stderr }));
+    });
+    const results = await Promise.all(runs);
+    for (const result of results)
+      expect(result.exit, result.stderr).toEqual({ code: 0, signal: null });
+    const created = results.map((r) => (JSON.parse(r.stdout) as { created: boolean }).created);
+    expect(created.filter(Boolean)).toHaveLength(1);
+    const crm = crmctlFor(db, { now: NOW });
+    expect(ok<unknown[]>(await crm(['user', 'list', '--json']))).toHaveLength(1);
+    expect(ok<unknown[]>(await crm(['role', 'list', '--json']))).toHaveLength(3);
+    expect(ok(await crm(['db', 'check', '--json']))).toMatchObject({ ok: true });
+  });
+});
+
+describe('db backup', () => {
+  it('writes a private copy that opens, passes db check and holds the same data', async () => {
+    const crm = await initStore({ now: NOW });
+    ok(
+      await crm([
+        'contact',
+        'add',
+        '--name',
+        'Olivia Brown',
+        '--phone',
+        '+44 20 7946 0958',
+        '--json',
+      ]),
+    );
+    for (const title of ['Oak table', 'Pine chair']) {
+      ok(await crm(['item', 'add', '--title', title, '--contact', '1', '--json']));
+    }
+    ok(await crm(['item', 'move', '1', '--stage', 'Won', '--json']));
+    const backup = join(tempDir(), 'crm-backup.db');
+
+    const result = ok<{ path: string; totalPages: number }>(
+      await crm(['db', 'backup', backup, '--json']),
+    );
+    expect(result).toEqual({ path: backup, totalPages: expect.any(Number) });
+    expect(result.totalPages).toBeGreaterThan(0);
+    expect(statSync(backup).mode & 0o777).toBe(0o600);
+
+    const copy = crmctlFor(backup, { now: NOW });
+    const { latestVersion } = await builtModule<MigrationsModule>('store/migrations.js');
+    expect(ok(await copy(['db', 'check', '--json']))).toEqual({
+      ok: true,
+      path: backup,
+      schemaVersion: latestVersion,
+      integrity: ['ok'],
+      foreignKeyViolations: [],
+    });
+    expect(snapshot(backup)).toEqual(snapshot(crm.db));
+    expect(ok(await copy(['item', 'list', '--json']))).toEqual(
+      ok(await crm(['item', 'list', '--json'])),
+    );
+
+    // An existing file is not replaced unless asked.
+    const again = await crm(['db', 'backup', backup]);
+    expect(again.exitCode).toBe(5);
+    expect(again.stderr).toMatch(/exists.*--force/);
+    ok(await crm(['item', 'add', '--title', 'After the backup', '--json']));
+    ok(await crm(['db', 'backup', backup, '--force', '--json']));
+    expect(ok<unknown[]>(await copy(['item', 'list', '--json']))).toHaveLength(3);
+  });
+});
+
+describe('migrations', () => {
+  it('bring a schema-1 store up to date on the next command and keep its data', async () => {
+    const db = join(tempDir(), 'old.db');
+    const { openStore } = await builtModule<StoreModule>('store/store.js');
+    const { latestVersion } = await builtModule<MigrationsModule>('store/migrations.js');
+    const old = openStore(db, { busyTimeoutMs: 1000, migrateTo: 1 });
+    old.write(() => {
+      old.db.exec(`
+        INSERT INTO settings (key, value) VALUES ('default-country', 'GB');
+        INSERT INTO roles (name, description, builtin) VALUES ('admin', 'everything', 1);
+        INSERT INTO role_permissions (role, permission)
+          VALUES ('admin', 'items.view'), ('admin', 'items.edit'), ('admin', 'users.manage'),
+                 ('admin', 'pipelines.edit');
+        INSERT INTO users (login, name, role, created_at)
+          VALUES ('vera', 'Vera Old', 'admin', '2025-01-01T00:00:00.000Z');
+        INSERT INTO entity_types (name, title, builtin, many_pipelines, created_at)
+          VALUES ('deal', 'Deals', 1, 1, '2025-01-01T00:00:00.000Z');
+        INSERT INTO pipelines (type, name, is_default, created_at)
+          VALUES ('deal', 'Legacy', 1, '2025-01-01T00:00:00.000Z');
+        INSERT INTO stages (pipeline_id, name, position, semantic)
+          VALUES (1, 'Open', 0, 'process'), (1, 'Won', 1, 'success'), (1, 'Lost', 2, 'failure');
+      `);
+    });
+    old.close();
+    expect(withDb(db, (d) => d.pragma('user_version', { simple: true }))).toBe(1);
+    const before = snapshot(db);
+
+    const crm = crmctlFor(db, { now: NOW });
+    const users = ok<{ login: string; name: string; role: string }[]>(
+      await crm(['user', 'list', '--json'], { as: 'vera' }),
+    );
+    expect(users).toEqual([
+      {
+        id: 1,
+        login: 'vera',
+        name: 'Vera Old',
+        role: 'admin',
+        supervisor: null,
+        createdAt: '2025-01-01T00:00:00.000Z',
+      },
+    ]);
+    expect(withDb(db, (d) => d.pragma('user_version', { simple: true }))).toBe(latestVersion);
+    // Every row of the old tables is still there, unchanged.
+    const after = snapshot(db);
+    for (const [table, rows] of Object.entries(before)) {
+      if (table !== 'userVersion') expect(after[table], table).toEqual(rows);
+    }
+    expect(
+      ok(await crm(['settings', 'get', 'default-country', '--json'], { as: 'vera' })),
+    ).toMatchObject({
+      value: 'GB',
+    });
+    // The new tables work: an item in the old pipeline, with its history.
+    const item = ok<{ pipeline: { name: string }; stage: { name: string } }>(
+      await crm(['item', 'add', '--title', 'First after upgrade', '--json'], { as: 'vera' }),
+    );
+    expect(item).toMatchObject({ pipeline: { name: 'Legacy' }, stage: { name: 'Open' } });
+    expect(ok<unknown[]>(await crm(['history', '--json'], { as: 'vera' }))).toHaveLength(1);
+    expect(ok(await crm(['init', '--json'], { as: 'vera' }))).toMatchObject({
+      created: false,
+      schemaVersion: latestVersion,
+    });
+    expect(ok(await crm(['db', 'check', '--json']))).toMatchObject({
+      ok: true,
+      schemaVersion: latestVersion,
+    });
+    // No seeding happened on upgrade: the OS login was not made an admin of someone's store.
+    expect(ok<unknown[]>(await crm(['user', 'list', '--json'], { as: 'vera' }))).toHaveLength(1);
+  });
+});
