@@ -42,8 +42,8 @@ describe('pipeline add --stages', () => {
 describe('stored control characters', () => {
   it('are shown as U+FFFD in tables and records, and kept exactly in JSON', async () => {
     const { cli } = await newStore();
-    const escape = '\u001b[31mred\u001b[0m';
-    await cli(['item', 'add', '--title', 'Plain', '--field', `note=${escape}`]);
+    const escapeSequence = '\u001b[31mred\u001b[0m';
+    await cli(['item', 'add', '--title', 'Plain', '--field', `note=${escapeSequence}`]);
     const record = await cli(['item', 'show', '1', '--fields', 'fields'], {
       tty: true,
       env: { NO_COLOR: '1' },
@@ -51,7 +51,7 @@ describe('stored control characters', () => {
     expect(record.stdout).toContain('note=\uFFFD[31mred\uFFFD[0m');
     expect(record.stdout).not.toContain('\u001b[31m');
     const json = await cli(['item', 'show', '1', '--json']);
-    expect(json.json<{ fields: { note: string } }>().fields.note).toBe(escape);
+    expect(json.json<{ fields: { note: string } }>().fields.note).toBe(escapeSequence);
   });
 });
 
