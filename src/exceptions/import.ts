@@ -8,6 +8,7 @@ import { type InputLine, maxLineBytes, readLines } from './lines.js';
 import {
   insertException,
   type NewExceptionRow,
+  readWithoutMemoryMap,
   recordCommentChange,
   selectExceptionByKey,
   updateExceptionComment,
@@ -72,6 +73,7 @@ export async function importExceptions(
   hooks: ImportHooks = {},
 ): Promise<ImportSummary> {
   const country = countryFor(session, options.country);
+  readWithoutMemoryMap(session.store.db);
   // Read the first bytes before taking the write lock: stdin may be slow to start.
   const source = await sniffBinary(input);
   try {

