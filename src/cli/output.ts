@@ -52,10 +52,11 @@ export function wantsJson(options: OutputOptions): boolean {
 
 export async function printList(
   ctx: Context,
-  records: AnyRecord[],
+  list: readonly object[],
   options: OutputOptions,
   view: View,
 ): Promise<void> {
+  const records = list as AnyRecord[];
   const format = formatOf(options);
   const fields = chosenFields(options, view);
   const picked = options.fields ? records.map((r) => pick(r, fields)) : records;
@@ -91,10 +92,11 @@ export async function printList(
 
 export async function printRecord(
   ctx: Context,
-  record: AnyRecord,
+  shown: object,
   options: OutputOptions,
   view: View,
 ): Promise<void> {
+  const record = shown as AnyRecord;
   const format = formatOf(options);
   if (format === 'json') {
     printJson(ctx, options.fields ? pick(record, chosenFields(options, view)) : record);

@@ -1,3 +1,4 @@
+import type { Command, OptionValues } from '@commander-js/extra-typings';
 import { UsageError } from '../errors.js';
 
 /** Examples block for a command's help; every command has one (a test checks). */
@@ -58,4 +59,15 @@ export function splitList(value: string): string[] {
     .split(',')
     .map((v) => v.trim())
     .filter(Boolean);
+}
+
+/** `--limit N` and `--offset N` for list commands, parsed to numbers. */
+export function withPaging<
+  Args extends unknown[],
+  Opts extends OptionValues,
+  Globals extends OptionValues,
+>(command: Command<Args, Opts, Globals>) {
+  return command
+    .option('--limit <n>', 'at most this many', parseLimit)
+    .option('--offset <n>', 'skip this many first', parseOffset);
 }

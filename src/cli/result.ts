@@ -8,7 +8,7 @@ import { formatOf, type OutputOptions, printRecord, type View } from './output.j
 export async function printChange(
   ctx: Context,
   options: OutputOptions,
-  record: Record<string, unknown>,
+  record: object,
   view: View,
   summary: { id: string | number; note: string },
 ): Promise<void> {

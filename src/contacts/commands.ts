@@ -2,7 +2,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { Option } from '@commander-js/extra-typings';
 import type { Context } from '../cli/context.js';
 import { printList, printRecord, type View, withOutputOptions } from '../cli/output.js';
-import { collect, examples, parseId, parseIds, parseLimit, parseOffset } from '../cli/parse.js';
+import { collect, examples, parseId, parseIds, withPaging } from '../cli/parse.js';
 import type { CommandModule } from '../cli/registry.js';
 import { printChange } from '../cli/result.js';
 import { addParty, getParty, listParties, type PartyKind, updateParty } from './service.js';
@@ -86,15 +86,12 @@ function registerParty(program: Command, ctx: Context, kind: PartyKind): void {
     });
 
   withOutputOptions(
-    group
-      .command('list')
+    withPaging(group.command('list'))
       .description(`List ${kind === 'contact' ? 'contacts' : 'companies'}, filtered`)
       .option('--search <text>', 'name contains this text')
       .option('--phone <phone>', 'has this phone, in any spelling')
       .option('--email <email>', 'has this email (case-insensitive)')
-      .option('--country <code>', 'country for a --phone in national format')
-      .option('--limit <n>', 'at most this many')
-      .option('--offset <n>', 'skip this many first'),
+      .option('--country <code>', 'country for a --phone in national format'),
   )
     .addHelpText(
       'after',
@@ -110,15 +107,10 @@ function registerParty(program: Command, ctx: Context, kind: PartyKind): void {
         phone: options.phone,
         email: options.email,
         country: options.country,
-        limit: options.limit === undefined ? undefined : parseLimit(options.limit),
-        offset: options.offset === undefined ? undefined : parseOffset(options.offset),
+        limit: options.limit,
+        offset: options.offset,
       });
-      await printList(
-        ctx,
-        parties.map((p) => ({ ...p })),
-        options,
-        view,
-      );
+      await printList(ctx, parties, options, view);
     });
 
   withOutputOptions(
@@ -127,7 +119,7 @@ function registerParty(program: Command, ctx: Context, kind: PartyKind): void {
     .addHelpText('after', examples(`crmctl ${kind} show 7 --json`))
     .action(async (id, options) => {
       const session = ctx.session('items.view');
-      await printRecord(ctx, { ...getParty(session, kind, parseId(id)) }, options, view);
+      await printRecord(ctx, getParty(session, kind, parseId(id)), options, view);
     });
 
   withOutputOptions(

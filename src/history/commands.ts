@@ -1,5 +1,5 @@
 import { printList, type View, withOutputOptions } from '../cli/output.js';
-import { examples, parseId, parseLimit, parseOffset } from '../cli/parse.js';
+import { examples, parseId, withPaging } from '../cli/parse.js';
 import type { CommandModule } from '../cli/registry.js';
 import { parseSince } from '../clock.js';
 import { listHistory } from './service.js';
@@ -43,16 +43,13 @@ export const historyView: View = {
 export const commands: CommandModule['commands'] = {
   history(program, ctx) {
     withOutputOptions(
-      program
-        .command('history')
+      withPaging(program.command('history'))
         .description(
           'Show what changed: who, when, what, and through what (command, rule or trigger)',
         )
         .option('--item <id>', 'only this item')
         .option('--actor <login>', 'only changes made by this user (system: automation)')
-        .option('--since <time>', 'only changes at or after this time (ISO-8601, or 7d, 12h …)')
-        .option('--limit <n>', 'at most this many entries')
-        .option('--offset <n>', 'skip this many entries first'),
+        .option('--since <time>', 'only changes at or after this time (ISO-8601, or 7d, 12h …)'),
     )
       .addHelpText(
         'after',
@@ -70,15 +67,10 @@ export const commands: CommandModule['commands'] = {
             options.since === undefined
               ? undefined
               : parseSince(options.since, '--since', ctx.clock),
-          limit: options.limit === undefined ? undefined : parseLimit(options.limit),
-          offset: options.offset === undefined ? undefined : parseOffset(options.offset),
+          limit: options.limit,
+          offset: options.offset,
         });
-        await printList(
-          ctx,
-          entries.map((e) => ({ ...e })),
-          options,
-          historyView,
-        );
+        await printList(ctx, entries, options, historyView);
       });
   },
 };

@@ -14,8 +14,7 @@ import {
   parseAmount,
   parseId,
   parseIds,
-  parseLimit,
-  parseOffset,
+  withPaging,
 } from '../cli/parse.js';
 import { startProgress } from '../cli/progress.js';
 import type { CommandModule } from '../cli/registry.js';
@@ -147,8 +146,7 @@ export const commands: CommandModule['commands'] = {
       });
 
     withOutputOptions(
-      item
-        .command('list')
+      withPaging(item.command('list'))
         .description('List items, filtered')
         .option('--type <type>', 'only this entity type')
         .option('--pipeline <pipeline>', 'only this pipeline')
@@ -163,9 +161,7 @@ export const commands: CommandModule['commands'] = {
         )
         .option('--email <email>', 'only items with this email (case-insensitive)')
         .option('--country <code>', 'country for a --phone in national format')
-        .option('--search <text>', 'only items whose title contains this text')
-        .option('--limit <n>', 'at most this many')
-        .option('--offset <n>', 'skip this many first'),
+        .option('--search <text>', 'only items whose title contains this text'),
     )
       .addHelpText(
         'after',
@@ -186,15 +182,10 @@ export const commands: CommandModule['commands'] = {
           email: options.email,
           country: options.country,
           search: options.search,
-          limit: options.limit === undefined ? undefined : parseLimit(options.limit),
-          offset: options.offset === undefined ? undefined : parseOffset(options.offset),
+          limit: options.limit,
+          offset: options.offset,
         });
-        await printList(
-          ctx,
-          items.map((i) => ({ ...i })),
-          options,
-          itemView,
-        );
+        await printList(ctx, items, options, itemView);
       });
 
     withOutputOptions(
@@ -215,12 +206,7 @@ export const commands: CommandModule['commands'] = {
         await printRecord(ctx, rest, options, itemView);
         if (formatOf(options) === 'table' && !options.fields && timeline?.length) {
           ctx.out('\ntimeline');
-          await printList(
-            ctx,
-            timeline.map((e) => ({ ...e })),
-            { output: 'table' },
-            historyView,
-          );
+          await printList(ctx, timeline, { output: 'table' }, historyView);
         }
       });
 

@@ -371,12 +371,10 @@ export const commands: CommandModule['commands'] = {
           stage: ref,
           after: options.after,
         });
-        await printList(
-          ctx,
-          stages.map((s) => ({ ...s })),
-          options,
-          { ...stageView, columns: ['id', 'position', 'name', 'semantic'] },
-        );
+        await printList(ctx, stages, options, {
+          ...stageView,
+          columns: ['id', 'position', 'name', 'semantic'],
+        });
       });
 
     withOutputOptions(

@@ -42,7 +42,7 @@ export const commands: CommandModule['commands'] = {
           ctx.out(setting.value ?? '');
           return;
         }
-        await printRecord(ctx, { ...setting }, options, settingView);
+        await printRecord(ctx, setting, options, settingView);
       });
 
     withOutputOptions(

@@ -27,7 +27,7 @@ export const commands: CommandModule['commands'] = {
       .addHelpText('after', examples('crmctl db check', 'crmctl db check --json'))
       .action(async (options) => {
         const result = checkStore(ctx.store);
-        await printRecord(ctx, { ...result }, options, checkView);
+        await printRecord(ctx, result, options, checkView);
         if (!result.ok) ctx.exitCode = ExitCode.unusableInput;
       });
 

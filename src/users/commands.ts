@@ -81,7 +81,7 @@ export const commands: CommandModule['commands'] = {
       .addHelpText('after', examples('crmctl user show anna --json'))
       .action(async (login, options) => {
         const session = ctx.session();
-        await printRecord(ctx, { ...getUser(session, login) }, options, userView);
+        await printRecord(ctx, getUser(session, login), options, userView);
       });
 
     withOutputOptions(
@@ -148,7 +148,7 @@ export const commands: CommandModule['commands'] = {
       .addHelpText('after', examples('crmctl role show supervisor'))
       .action(async (name, options) => {
         const session = ctx.session();
-        await printRecord(ctx, { ...getRole(session, name) }, options, roleView);
+        await printRecord(ctx, getRole(session, name), options, roleView);
       });
 
     withOutputOptions(
