@@ -44,11 +44,23 @@ function loadDriver(): typeof BetterSqlite3 {
 
 const mappedBytes = 2 ** 30;
 
+/**
+ * The compiled addon's path. Given explicitly, better-sqlite3 skips the `bindings` package,
+ * which probes a dozen candidate paths on every start (a few milliseconds of each command).
+ */
+function nativeBinding(): string | undefined {
+  try {
+    return require.resolve('better-sqlite3/build/Release/better_sqlite3.node');
+  } catch {
+    return undefined;
+  }
+}
+
 export function openStore(path: string, options: OpenStoreOptions): Store {
   const inMemory = path === ':memory:';
   if (!inMemory) createPrivateFile(path);
   const Driver = loadDriver();
-  const db = new Driver(path, { timeout: options.busyTimeoutMs });
+  const db = new Driver(path, { timeout: options.busyTimeoutMs, nativeBinding: nativeBinding() });
   const store: Store = {
     db,
     path,
