@@ -3,6 +3,7 @@
 // files instead of dozens, which is most of crmctl's start-up cost (see DESIGN §10).
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+import { bundlePhoneLibrary } from './bundle-phone-library.js';
 
 // Chunk names change with their content: start from an empty folder so none go stale.
 rmSync('dist/bundle', { recursive: true, force: true });
@@ -33,3 +34,5 @@ await build({
     js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);",
   },
 });
+
+await bundlePhoneLibrary();

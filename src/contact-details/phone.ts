@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
-import type * as PhoneLibrary from 'libphonenumber-js/max';
-import type { CountryCode, PhoneNumber } from 'libphonenumber-js/max';
+import type { CountryCode, PhoneNumber } from 'libphonenumber-js/core';
+import type * as PhoneLibrary from './phone-library.js';
 import { type Normalised, type RejectReason, reject } from './reasons.js';
 import { cleanPhoneText, quote } from './text.js';
 
@@ -24,10 +24,11 @@ const PROBE_E164 = '+16502530000';
 let phoneLib: PhoneLib | undefined;
 const dialsOutWith00ByCountry = new Map<CountryCode, boolean>();
 
-// Loaded on first use, not at start-up: the `max` metadata costs tens of milliseconds, and the
-// CommonJS build loads ~20 ms faster than the ESM one.
+// Loaded on first use, not at start-up, from the build's bundle of phone-library.ts. This module
+// runs from src/contact-details (tests), dist/contact-details or dist/bundle: all two folders
+// below the package root.
 function lib(): PhoneLib {
-  phoneLib ??= createRequire(import.meta.url)('libphonenumber-js/max') as PhoneLib;
+  phoneLib ??= createRequire(import.meta.url)('../../dist/vendor/phone-library.cjs') as PhoneLib;
   return phoneLib;
 }
 
@@ -38,7 +39,7 @@ export function isCountryCode(code: string): boolean {
 
 function toCountryCode(code: string): CountryCode | undefined {
   const upper = code.trim().toUpperCase();
-  return COUNTRY_SHAPE.test(upper) && lib().isSupportedCountry(upper) ? upper : undefined;
+  return COUNTRY_SHAPE.test(upper) && lib().isCountry(upper) ? upper : undefined;
 }
 
 /**
@@ -66,7 +67,7 @@ export function normalisePhone(raw: string, defaultCountry?: string): Normalised
   const international = text.startsWith('+');
   if (!international && !country) return needsCountry(raw, text);
 
-  const parsed = lib().default(text, { defaultCountry: country, extract: false });
+  const parsed = lib().parsePhone(text, { defaultCountry: country, extract: false });
   // The strict shape leaves no extension syntax for libphonenumber to find; this is a guard.
   if (parsed?.ext) return hasExtension(raw);
   if (parsed?.isValid()) {
@@ -146,7 +147,7 @@ function explainInvalid(
   }
   const where = parsed?.country ?? (text.startsWith('+') ? callingCodeOf(parsed) : country);
   const aPhoneNumber = where ? `a ${where} phone number` : 'a phone number';
-  switch (lib().validatePhoneNumberLength(text, { defaultCountry: country })) {
+  switch (lib().validateLength(text, country)) {
     case 'TOO_SHORT':
       return rejectPhone('too-short', `${quote(raw)} has too few digits for ${aPhoneNumber}`);
     case 'TOO_LONG':
@@ -173,7 +174,7 @@ function callingCodeOf(parsed: PhoneNumber | undefined): string | undefined {
 function dialsOutWith00(country: CountryCode): boolean {
   let dials = dialsOutWith00ByCountry.get(country);
   if (dials === undefined) {
-    const probe = lib().default(PROBE_WITH_00, { defaultCountry: country, extract: false });
+    const probe = lib().parsePhone(PROBE_WITH_00, { defaultCountry: country, extract: false });
     dials = probe?.number === PROBE_E164;
     dialsOutWith00ByCountry.set(country, dials);
   }

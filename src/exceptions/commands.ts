@@ -17,12 +17,7 @@ import { parseSince } from '../clock.js';
 import { ConflictError, ExitCode, InputError, UsageError } from '../errors.js';
 import { csvRow, guardFormula } from '../formats/csv.js';
 import { listOperations } from '../operations/service.js';
-import {
-  type ImportFormat,
-  type ImportSummary,
-  importExceptions,
-  type ReportedLine,
-} from './import.js';
+import type { ImportFormat, ImportSummary, ReportedLine } from './import.js';
 import {
   addExceptions,
   checkException,
@@ -255,6 +250,8 @@ export const commands: CommandModule['commands'] = {
         };
         let summary: ImportSummary;
         try {
+          // The importer (and csv-parse) load only for imports: `check` must start fast.
+          const { importExceptions } = await import('./import.js');
           summary = await importExceptions(
             session,
             input.stream,
