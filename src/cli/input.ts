@@ -4,14 +4,15 @@ import { InputError, NotFoundError, UsageError } from '../errors.js';
 import type { Context } from './context.js';
 
 export interface Input {
-  stream: Readable;
+  /** Starts reading. Separate from the checks so a later usage error leaves no file open. */
+  open(): Readable;
   /** How the input is named in messages: the path, or "stdin". */
   name: string;
   /** Size in bytes when known (a file), for progress by bytes. */
   size: number | undefined;
 }
 
-/** Opens FILE, or stdin for `-` (or no FILE); never waits on a terminal's stdin. */
+/** Checks FILE (or stdin for `-` or no FILE) can be read; never waits on a terminal's stdin. */
 export function openInput(ctx: Context, file: string | undefined): Input {
   if (file === undefined || file === '-') {
     if (ctx.io.stdinIsTTY) {
@@ -19,7 +20,7 @@ export function openInput(ctx: Context, file: string | undefined): Input {
         'give a FILE, or pipe the input in (… | crmctl … -): stdin is a terminal',
       );
     }
-    return { stream: ctx.io.stdin, name: 'stdin', size: undefined };
+    return { open: () => ctx.io.stdin, name: 'stdin', size: undefined };
   }
   let size: number;
   try {
@@ -32,5 +33,9 @@ export function openInput(ctx: Context, file: string | undefined): Input {
     if (code === 'EACCES') throw new InputError(`cannot read ${file}: permission denied`);
     throw error;
   }
-  return { stream: createReadStream(file, { highWaterMark: 1 << 16 }), name: file, size };
+  return {
+    open: () => createReadStream(file, { highWaterMark: 1 << 16 }),
+    name: file,
+    size,
+  };
 }

@@ -208,7 +208,7 @@ async function renderTable(
     truncate: '…',
     style: { head: colour ? ['bold'] : [], border: colour ? ['grey'] : [] },
   });
-  table.push(...rows);
+  for (const row of rows) table.push(row);
   return `${table.toString()}\n`;
 }
 

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { type Command, Option, type OptionValues } from '@commander-js/extra-typings';
 import type { Context } from '../cli/context.js';
 import { openInput } from '../cli/input.js';
@@ -147,7 +147,7 @@ function formatFor(format: string | undefined, file: string | undefined): Import
 
 /** Writes reported lines to a CSV file as they come: line, raw, reason, message. */
 function rejectsWriter(path: string) {
-  const fd = openSync(path, 'w', 0o600);
+  const fd = openForWriting(path, path, '--rejects');
   let buffered = csvRow(['line', 'raw', 'reason', 'message']);
   const flush = () => {
     writeSync(fd, buffered);
@@ -254,7 +254,7 @@ export const commands: CommandModule['commands'] = {
           const { importExceptions } = await import('./import.js');
           summary = await importExceptions(
             session,
-            input.stream,
+            input.open(),
             {
               format: formatFor(options.format, file),
               country: options.country,
@@ -403,8 +403,9 @@ export const commands: CommandModule['commands'] = {
       )
       .action(async (values, options) => {
         const session = ctx.session('exceptions.edit');
-        const given = [...values];
-        if (options.file !== undefined) given.push(...(await readValues(ctx, options.file)));
+        const fromFile = options.file === undefined ? [] : await readValues(ctx, options.file);
+        // concat, not push(...): a spread of a million-line file overflows the call stack
+        const given = values.concat(fromFile);
         if (given.length > 0 || options.file !== undefined) {
           if (hasFilter(options)) throw new UsageError('give values or filters, not both');
           const result = removeExceptions(session, given, {
@@ -572,7 +573,7 @@ async function readValues(ctx: Context, file: string): Promise<string[]> {
   const input = openInput(ctx, file);
   const { readLines } = await import('./lines.js');
   const values: string[] = [];
-  for await (const batch of readLines(input.stream)) {
+  for await (const batch of readLines(input.open())) {
     for (const line of batch) {
       if ('problem' in line) throw new InputError(`${input.name}:${line.number}: ${line.problem}`);
       const text = line.text.trim();
@@ -622,14 +623,42 @@ function exportToFile(
   if (existsSync(file) && !force)
     throw new ConflictError(`${file} exists: choose another file or add --force`);
   const temporary = `${file}.${process.pid}.partial`;
-  const fd = openSync(temporary, 'w', 0o600);
+  const fd = openForWriting(temporary, file, 'export');
+  let count: number;
   try {
-    const count = writeExport(entries, format, (text) => writeSync(fd, text));
-    closeSync(fd);
-    renameSync(temporary, file);
-    return count;
+    count = writeExport(entries, format, (text) => writeSync(fd, text));
   } catch (error) {
     closeSync(fd);
+    rmSync(temporary, { force: true });
     throw error;
   }
+  closeSync(fd);
+  try {
+    renameSync(temporary, file);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw cannotWrite(file, 'export', error);
+  }
+  return count;
+}
+
+/** Opens `path` for writing (mode 0600); a path that cannot be written is a usage error about `shown`. */
+function openForWriting(path: string, shown: string, what: string): number {
+  try {
+    return openSync(path, 'w', 0o600);
+  } catch (error) {
+    throw cannotWrite(shown, what, error);
+  }
+}
+
+function cannotWrite(path: string, what: string, error: unknown): unknown {
+  const why = {
+    ENOENT: 'its folder does not exist',
+    ENOTDIR: 'part of the path is not a folder',
+    EISDIR: 'it is a folder',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EROFS: 'the file system is read-only',
+  }[(error as NodeJS.ErrnoException).code ?? ''];
+  return why === undefined ? error : new UsageError(`${what}: cannot write ${path}: ${why}`);
 }

@@ -103,6 +103,8 @@ class StrictRejection extends Error {
 class EntryWriter {
   readonly summary: ImportSummary;
   private readonly createdAt: string;
+  /** The first 100 values added, for the history entry. */
+  private readonly addedValues: string[] = [];
 
   constructor(
     private readonly session: Session,
@@ -166,6 +168,7 @@ class EntryWriter {
     const { db } = this.session.store;
     if (insertException(db, row)) {
       this.summary.added++;
+      if (this.addedValues.length < 100) this.addedValues.push(normalised.value);
       return;
     }
     const existing = selectExceptionByKey(db, normalised.key);
@@ -197,7 +200,7 @@ class EntryWriter {
     recordChange(this.session, {
       action: 'imported',
       entity: { type: 'exceptions', id: batchId },
-      changes: counts,
+      changes: { ...counts, values: this.addedValues },
     });
     return summary;
   }
@@ -213,13 +216,20 @@ async function readLineEntries(
   }
 }
 
+function rejectUnreadable(
+  line: Extract<InputLine, { problem: string }>,
+  writer: EntryWriter,
+): void {
+  const message =
+    line.problem === 'invalid-utf8'
+      ? 'the line is not valid UTF-8: save the file as UTF-8'
+      : `the line is longer than ${maxLineBytes / 1024} KiB: is this the right file?`;
+  writer.reject(line.number, line.preview, line.problem, message);
+}
+
 function handleLine(line: InputLine, writer: EntryWriter): void {
   if ('problem' in line) {
-    const message =
-      line.problem === 'invalid-utf8'
-        ? 'the line is not valid UTF-8: save the file as UTF-8'
-        : `the line is longer than ${maxLineBytes / 1024} KiB: is this the right file?`;
-    writer.reject(line.number, line.preview, line.problem, message);
+    rejectUnreadable(line, writer);
     return;
   }
   const { text } = line;
@@ -255,17 +265,9 @@ async function readCsv(
   hooks: ImportHooks,
 ): Promise<void> {
   const { parse } = await import('csv-parse');
-  let bytes = 0;
-  const counted = (async function* () {
-    for await (const chunk of input) {
-      bytes += chunk.length;
-      hooks.onProgress?.(bytes);
-      yield chunk;
-    }
-  })();
   const parser = parse({
-    record_delimiter: ['\r\n', '\n'],
-    bom: true,
+    // readLines has split the lines, dropped CRs and the BOM, and reported undecodable lines.
+    record_delimiter: ['\n'],
     info: true,
     raw: true,
     relax_column_count: true,
@@ -275,18 +277,42 @@ async function readCsv(
     on_skip: (error, raw) => {
       const text = trimBreaks(raw ?? '');
       const end = (error as { lines?: number } | undefined)?.lines ?? 0;
+      const line = end - countBreaks(text);
+      // csv-parse cannot recover from an oversized record: it drops all input after it.
+      if ((error as { code?: string } | undefined)?.code === 'CSV_MAX_RECORD_SIZE') {
+        throw new InputError(
+          `line ${line}: a quoted cell runs on for more than ${maxLineBytes / 1024} KiB: is a closing quote missing?`,
+        );
+      }
       writer.reject(
-        end - countBreaks(text),
+        line,
         text.slice(0, 200),
         'bad-row',
         `not valid CSV: ${error?.message ?? 'unreadable row'}`,
       );
     },
   });
+  // Lines that could not be read are rejected in line order with the rows around them, and
+  // reach the parser as empty lines, which it skips: the rows after them keep their numbers.
+  const unreadable: Extract<InputLine, { problem: string }>[] = [];
+  const rejectUnreadableBefore = (line: number) => {
+    while (unreadable.length > 0 && (unreadable[0]?.number ?? line) < line) {
+      rejectUnreadable(unreadable.shift() as (typeof unreadable)[number], writer);
+    }
+  };
   const feeding = (async () => {
     try {
-      for await (const chunk of counted) {
-        if (!parser.write(chunk)) await new Promise((resolve) => parser.once('drain', resolve));
+      for await (const batch of readLines(input, hooks.onProgress)) {
+        let text = '';
+        for (const line of batch) {
+          if ('problem' in line) {
+            unreadable.push(line);
+            text += '\n';
+          } else {
+            text += `${line.text}\n`;
+          }
+        }
+        if (!parser.write(text)) await new Promise((resolve) => parser.once('drain', resolve));
       }
       parser.end();
     } catch (error) {
@@ -301,6 +327,7 @@ async function readCsv(
   }>) {
     // info.lines is the record's last line; quoted line breaks inside it push its start back.
     const line = record.info.lines - record.record.reduce((n, cell) => n + countBreaks(cell), 0);
+    rejectUnreadableBefore(line);
     if (!columns) {
       columns = headerColumns(record.record);
       continue;
@@ -308,6 +335,7 @@ async function readCsv(
     csvEntry(record.record, line, trimBreaks(record.raw), columns, writer);
   }
   await feeding;
+  rejectUnreadableBefore(Number.POSITIVE_INFINITY);
   if (!columns)
     throw new InputError('the CSV has no header row: it needs at least a "value" column');
 }
@@ -353,10 +381,6 @@ function csvEntry(
       'bad-row',
       `the row has ${cells.length} cells, the header has ${columns.count}`,
     );
-    return;
-  }
-  if (cells.some((cell) => cell.includes('\uFFFD'))) {
-    writer.reject(line, raw, 'invalid-utf8', 'the row is not valid UTF-8: save the file as UTF-8');
     return;
   }
   const value = unguardFormula(cells[columns.value] ?? '');

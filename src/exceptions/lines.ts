@@ -25,12 +25,14 @@ export async function* readLines(
   let overlong: string | undefined; // preview of the current line once it is too long
   let number = 0;
   let bytesRead = 0;
-  let first = true;
+  // The first bytes, held until it is known whether they start with a BOM (it may come split).
+  let head: Buffer | undefined = Buffer.alloc(0);
 
   const append = (bytes: Buffer) => {
     if (overlong !== undefined || bytes.length === 0) return;
-    if (partialBytes + bytes.length > maxLineBytes) {
-      overlong = Buffer.concat([...partial, bytes.subarray(0, 200)]).toString('utf8', 0, 200);
+    // One byte more than a line may hold: the CR of a CRLF ending, which lineOf strips.
+    if (partialBytes + bytes.length > maxLineBytes + 1) {
+      overlong = previewOf(Buffer.concat([...partial, bytes.subarray(0, previewBytes)]));
       partial = [];
       partialBytes = 0;
       return;
@@ -55,9 +57,11 @@ export async function* readLines(
   for await (const piece of input) {
     let chunk = typeof piece === 'string' ? Buffer.from(piece) : piece;
     bytesRead += chunk.length;
-    if (first) {
-      first = false;
-      if (chunk.subarray(0, 3).equals(bom)) chunk = chunk.subarray(3);
+    if (head !== undefined) {
+      head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
+      if (head.length < bom.length && head.equals(bom.subarray(0, head.length))) continue;
+      chunk = head.subarray(0, bom.length).equals(bom) ? head.subarray(bom.length) : head;
+      head = undefined;
     }
     const lines: InputLine[] = [];
     let start = 0;
@@ -91,12 +95,13 @@ export async function* readLines(
     onBytes?.(bytesRead);
     if (lines.length > 0) yield lines;
   }
+  if (head !== undefined) append(head); // a short input that began like a BOM but was not one
   if (partialBytes > 0 || overlong !== undefined) yield [finishPartial()];
 }
 
 function decode(bytes: Buffer, number: number): InputLine {
   if (!isUtf8(bytes)) {
-    return { number, problem: 'invalid-utf8', preview: bytes.toString('utf8', 0, 200) };
+    return { number, problem: 'invalid-utf8', preview: previewOf(bytes) };
   }
   return lineOf(bytes.toString('utf8'), number);
 }
@@ -104,7 +109,18 @@ function decode(bytes: Buffer, number: number): InputLine {
 function lineOf(text: string, number: number): InputLine {
   const body = text.endsWith('\r') ? text.slice(0, -1) : text;
   if (body.length > maxLineBytes / 4 && Buffer.byteLength(body) > maxLineBytes) {
-    return { number, problem: 'line-too-long', preview: body.slice(0, 200) };
+    return {
+      number,
+      problem: 'line-too-long',
+      preview: previewOf(Buffer.from(body.slice(0, previewBytes))),
+    };
   }
   return { number, text: body };
+}
+
+const previewBytes = 200;
+
+/** The first 200 bytes of a line, decoded: the same however the line arrived in chunks. */
+function previewOf(bytes: Buffer): string {
+  return bytes.toString('utf8', 0, previewBytes);
 }

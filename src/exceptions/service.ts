@@ -347,8 +347,9 @@ export function removeExceptionsMatching(
   const dryRun = options.dryRun === true;
   return session.store.write(
     () => {
+      const values = valuesMatching(session, filter);
       const removed = deleteExceptionsMatching(session.store.db, filter);
-      const operationId = removed > 0 ? recordRemoval(session, removed, [], filter) : null;
+      const operationId = removed > 0 ? recordRemoval(session, removed, values, filter) : null;
       return { operationId, dryRun, removed };
     },
     { dryRun },
@@ -361,6 +362,13 @@ export function countExceptions(session: Session, options: ListExceptionsOptions
     limit: undefined,
     offset: undefined,
   });
+}
+
+/** The first 100 values a filter matches: what a history entry keeps of a bulk removal. */
+function valuesMatching(session: Session, filter: ExceptionFilter): string[] {
+  return selectExceptions(session.store.db, { ...filter, limit: 100, offset: undefined }).map(
+    (row) => row.value,
+  );
 }
 
 function recordRemoval(
@@ -395,17 +403,16 @@ export function undoImport(session: Session, batchId: number): UndoImportResult 
     }
     if (operation.undoneAt)
       throw new ConflictError(`import ${batchId} was already undone at ${operation.undoneAt}`);
-    const removed = deleteExceptionsMatching(session.store.db, {
-      operationId: batchId,
-      source: 'import',
-    });
+    const added: ExceptionFilter = { operationId: batchId, source: 'import' };
+    const values = valuesMatching(session, added);
+    const removed = deleteExceptionsMatching(session.store.db, added);
     const commentsRestored = restoreCommentsOf(session.store.db, batchId);
     markOperationUndone(session, batchId);
     const result = { batchId, removed, commentsRestored };
     recordChange(session, {
       action: 'import-undone',
       entity: { type: 'exceptions', id: batchId },
-      changes: result,
+      changes: { ...result, values },
     });
     return result;
   });
