@@ -111,9 +111,9 @@ function checkDomain(domain: string): string | { problem: string } {
   if (isPrintableAscii(domain)) {
     const lower = domain.toLowerCase();
     // WHATWG host parsing rewrites some numeric hosts (0x7f.1 → 127.0.0.1); keep only plain ones.
-    return lower === ascii
-      ? lower
-      : { problem: `${JSON.stringify(domain)} is not a valid domain name` };
+    if (lower !== ascii) return { problem: `${JSON.stringify(domain)} is not a valid domain name` };
+    // Punycode (xn--) is the same domain as its Unicode spelling: store one form.
+    return lower.includes('xn--') ? domainToUnicode(ascii) : lower;
   }
   return domainToUnicode(ascii);
 }

@@ -1,6 +1,7 @@
-import { closeSync, existsSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { type Command, Option, type OptionValues } from '@commander-js/extra-typings';
 import type { Context } from '../cli/context.js';
+import { cannotWrite, openForWriting } from '../cli/files.js';
 import { openInput } from '../cli/input.js';
 import {
   formatOf,
@@ -173,9 +174,9 @@ function describeSummary(summary: ImportSummary, source: string): string {
     ? 'Dry run of import'
     : summary.committed
       ? 'Imported batch'
-      : 'Nothing imported from batch';
+      : 'Nothing imported';
   return (
-    `${what} ${summary.batchId} from ${source}: ${summary.lines} lines, ${summary.added} added, ` +
+    `${what}${summary.batchId === null ? '' : ` ${summary.batchId}`} from ${source}: ${summary.lines} lines, ${summary.added} added, ` +
     `${summary.duplicates} duplicates, ${summary.updated} updated, ${summary.rejected} rejected${reasons ? ` (${reasons})` : ''}`
   );
 }
@@ -275,7 +276,7 @@ export const commands: CommandModule['commands'] = {
         }
         if (formatOf(options) !== 'table' || options.fields)
           await printRecord(ctx, { ...summary }, options, summaryView);
-        else ctx.out(String(summary.batchId));
+        else if (summary.batchId !== null) ctx.out(String(summary.batchId));
         ctx.note(describeSummary(summary, input.name));
         if (summary.lines === 0) ctx.note(`no entries found in ${input.name}`);
         if (summary.rejected > 0) {
@@ -640,25 +641,4 @@ function exportToFile(
     throw cannotWrite(file, 'export', error);
   }
   return count;
-}
-
-/** Opens `path` for writing (mode 0600); a path that cannot be written is a usage error about `shown`. */
-function openForWriting(path: string, shown: string, what: string): number {
-  try {
-    return openSync(path, 'w', 0o600);
-  } catch (error) {
-    throw cannotWrite(shown, what, error);
-  }
-}
-
-function cannotWrite(path: string, what: string, error: unknown): unknown {
-  const why = {
-    ENOENT: 'its folder does not exist',
-    ENOTDIR: 'part of the path is not a folder',
-    EISDIR: 'it is a folder',
-    EACCES: 'permission denied',
-    EPERM: 'permission denied',
-    EROFS: 'the file system is read-only',
-  }[(error as NodeJS.ErrnoException).code ?? ''];
-  return why === undefined ? error : new UsageError(`${what}: cannot write ${path}: ${why}`);
 }

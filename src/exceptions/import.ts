@@ -32,9 +32,12 @@ export interface ImportOptions {
   updateComments?: boolean;
 }
 
-/** DESIGN §8a import summary; `committed` and `commentLines` are additions. */
+/**
+ * DESIGN §8a import summary; `committed` and `commentLines` are additions. `batchId` is null
+ * when nothing was kept (a dry run, or `--strict` with rejects): its number goes to the next import.
+ */
 export interface ImportSummary {
-  batchId: number;
+  batchId: number | null;
   dryRun: boolean;
   committed: boolean;
   lines: number;
@@ -76,8 +79,9 @@ export async function importExceptions(
   readWithoutMemoryMap(session.store.db);
   // Read the first bytes before taking the write lock: stdin may be slow to start.
   const source = await sniffBinary(input);
+  let summary: ImportSummary;
   try {
-    return await session.store.writeAsync(
+    summary = await session.store.writeAsync(
       async () => {
         const writer = new EntryWriter(session, options, country, hooks);
         if (options.format === 'csv') await readCsv(source, writer, hooks);
@@ -87,9 +91,10 @@ export async function importExceptions(
       { dryRun: options.dryRun === true },
     );
   } catch (error) {
-    if (error instanceof StrictRejection) return error.summary;
-    throw error;
+    if (!(error instanceof StrictRejection)) throw error;
+    summary = error.summary;
   }
+  return summary.committed ? summary : { ...summary, batchId: null };
 }
 
 /** Thrown inside the transaction to roll it back when --strict meets a rejected line. */
@@ -102,6 +107,7 @@ class StrictRejection extends Error {
 /** Keeps the counts and writes the rows, whatever format the lines came in. */
 class EntryWriter {
   readonly summary: ImportSummary;
+  private readonly batchId: number;
   private readonly createdAt: string;
   /** The first 100 values added, for the history entry. */
   private readonly addedValues: string[] = [];
@@ -113,8 +119,9 @@ class EntryWriter {
     private readonly hooks: ImportHooks,
   ) {
     this.createdAt = nowIso(session);
+    this.batchId = startOperation(session, 'exceptions-import');
     this.summary = {
-      batchId: startOperation(session, 'exceptions-import'),
+      batchId: this.batchId,
       dryRun: options.dryRun === true,
       committed: false,
       lines: 0,
@@ -162,7 +169,7 @@ class EntryWriter {
       source: 'import',
       created_at: this.createdAt,
       created_by: this.session.actor.login,
-      operation_id: this.summary.batchId,
+      operation_id: this.batchId,
       line,
     };
     const { db } = this.session.store;
@@ -173,9 +180,11 @@ class EntryWriter {
     }
     const existing = selectExceptionByKey(db, normalised.key);
     if (!existing) throw new Error(`exception ${normalised.key} vanished during the import`);
-    const fromThisFile = existing.operation_id === this.summary.batchId;
-    if (!fromThisFile && this.options.updateComments && existing.comment !== comment) {
-      recordCommentChange(db, this.summary.batchId, existing.id, existing.comment);
+    const fromThisFile = existing.operation_id === this.batchId;
+    // A line without a comment never clears one: --update-comments only replaces.
+    const replacesComment = comment !== '' && existing.comment !== comment;
+    if (!fromThisFile && this.options.updateComments && replacesComment) {
+      recordCommentChange(db, this.batchId, existing.id, existing.comment);
       updateExceptionComment(db, existing.id, comment);
       this.summary.updated++;
       return;
@@ -195,11 +204,11 @@ class EntryWriter {
     const { summary } = this;
     if (this.options.strict && summary.rejected > 0) throw new StrictRejection(summary);
     summary.committed = !summary.dryRun;
-    const { batchId, ...counts } = summary;
-    finishOperation(this.session, batchId, counts);
+    const { batchId: _, ...counts } = summary;
+    finishOperation(this.session, this.batchId, counts);
     recordChange(this.session, {
       action: 'imported',
-      entity: { type: 'exceptions', id: batchId },
+      entity: { type: 'exceptions', id: this.batchId },
       changes: { ...counts, values: this.addedValues },
     });
     return summary;

@@ -47,7 +47,7 @@ async function printInbound(ctx: Context, options: OutputOptions, result: Inboun
     return;
   }
   const { communication } = result;
-  ctx.out(communication.itemId === null ? '' : String(communication.itemId));
+  if (communication.itemId !== null) ctx.out(String(communication.itemId));
   ctx.note(
     `${communication.status === 'blocked' ? 'Not saved' : 'Saved'}: ${communication.reason}`,
   );

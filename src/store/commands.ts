@@ -1,3 +1,4 @@
+import { checkWritable } from '../cli/files.js';
 import { printRecord, type View, withOutputOptions } from '../cli/output.js';
 import { examples } from '../cli/parse.js';
 import type { CommandModule } from '../cli/registry.js';
@@ -43,6 +44,7 @@ export const commands: CommandModule['commands'] = {
       .addHelpText('after', examples('crmctl db backup crm-backup.db'))
       .action(async (file, options) => {
         ctx.session('users.manage');
+        checkWritable(file, 'db backup');
         const result = await backupStore(ctx.store, file, options.force === true);
         await printRecord(ctx, { ...result }, options, {
           fields: ['path', 'totalPages'],

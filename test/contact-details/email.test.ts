@@ -42,7 +42,11 @@ describe('normaliseEmail: accepted addresses', () => {
     expectEmail(normaliseEmail('пользователь@пример.рф'), 'пользователь@пример.рф');
     expectEmail(normaliseEmail('bob@Bücher.DE'), 'bob@bücher.de');
     expectEmail(normaliseEmail('用户@例子.中国'), '用户@例子.中国');
-    expectEmail(normaliseEmail('bob@xn--bcher-kva.de'), 'bob@xn--bcher-kva.de');
+  });
+
+  it('reads a punycode domain as the same address as its Unicode spelling', () => {
+    expectEmail(normaliseEmail('bob@xn--bcher-kva.de'), 'bob@bücher.de');
+    expectEmail(normaliseEmail('bob@XN--BCHER-KVA.de'), 'bob@bücher.de');
   });
 
   it('stores an IDN domain in its mapped Unicode form (full-width letters and dots folded)', () => {

@@ -142,7 +142,7 @@ describe('crmctl exceptions (built binary)', () => {
     ]);
     expect(blocked).toMatchObject({
       exitCode: 0,
-      stdout: '\n',
+      stdout: '',
       stderr: 'Not saved: Offers@spam.example is on the exceptions list: not saved to the CRM\n',
     });
     const saved = await crm([

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { binPath, tempDir } from '../helpers.js';
+import { binPath, tempDir, tempStorePath } from '../helpers.js';
 import {
   builtModule,
   crmctlFor,
@@ -113,6 +113,21 @@ describe('db backup', () => {
     ok(await crm(['item', 'add', '--title', 'After the backup', '--json']));
     ok(await crm(['db', 'backup', backup, '--force', '--json']));
     expect(ok<unknown[]>(await copy(['item', 'list', '--json']))).toHaveLength(3);
+  });
+
+  it('backup into a missing folder or onto a folder is a usage error that says why', async () => {
+    const crm = crmctlFor(tempStorePath(), { now: NOW });
+    ok(await crm(['init', '--json']));
+    const dir = tempDir();
+    const missing = join(dir, 'no-such-folder', 'crm.db');
+    expect(await crm(['db', 'backup', missing])).toMatchObject({
+      exitCode: 2,
+      stderr: `error: db backup: cannot write ${missing}: its folder does not exist\n`,
+    });
+    expect(await crm(['db', 'backup', dir, '--force'])).toMatchObject({
+      exitCode: 2,
+      stderr: `error: db backup: cannot write ${dir}: it is a folder\n`,
+    });
   });
 });
 

@@ -303,7 +303,8 @@ describe('exceptions import: options', () => {
     expect(jsonLines<ReportedJson>(result.stderr)).toEqual([
       expect.objectContaining({ line: 2, reason: 'not-a-number' }),
     ]);
-    expect(result.stderr).toContain('Nothing imported from batch');
+    expect(result.stderr).toContain(`Nothing imported from ${file}: 3 lines`);
+    expect(result.json<SummaryJson>().batchId).toBeNull();
     expect(await entries(cli)).toEqual(before);
     expect(await batches(cli)).toEqual([]);
     // With every line good, --strict imports as usual.
@@ -561,17 +562,31 @@ describe('exceptions undo-import', () => {
     expect(await listed(cli)).toEqual([{ type: 'email', value: 'a@example.com', comment: '' }]);
   });
 
-  it('a dry-run or --strict batch id names nothing that can be undone', async () => {
+  it('a dry run or a refused --strict import names no batch: its number goes to the next import', async () => {
     const { cli } = await newStore({ now });
     const file = writeInput(tempDir(), 'a.txt', 'a@example.com\nnope\n');
-    const dry = (
-      await cli(['exceptions', 'import', file, '--dry-run', '-o', 'json'])
-    ).json<SummaryJson>();
-    expect((await cli(['exceptions', 'undo-import', String(dry.batchId)])).exitCode).toBe(4);
-    const strict = (
-      await cli(['exceptions', 'import', file, '--strict', '-o', 'json'])
-    ).json<SummaryJson>();
-    expect((await cli(['exceptions', 'undo-import', String(strict.batchId)])).exitCode).toBe(4);
+    const dry = await cli(['exceptions', 'import', file, '--dry-run']);
+    expect(dry.stdout).toBe('');
+    expect(dry.stderr).toContain(`Dry run of import from ${file}: 2 lines, 1 added`);
+    const dryJson = await cli(['exceptions', 'import', file, '--dry-run', '-o', 'json']);
+    expect(dryJson.json<SummaryJson>()).toMatchObject({ batchId: null, dryRun: true, added: 1 });
+    const strict = await cli(['exceptions', 'import', file, '--strict', '-o', 'json']);
+    expect(strict.json<SummaryJson>()).toMatchObject({ batchId: null, committed: false });
+    const real = await cli(['exceptions', 'import', file]);
+    const batch = Number(real.stdout);
+    expect(batch).toBeGreaterThan(0);
+    expect((await entries(cli))[0]?.batchId).toBe(batch);
+  });
+
+  it('--update-comments never clears a comment with a line that has none', async () => {
+    const { cli } = await newStore({ now });
+    await cli(['exceptions', 'add', 'a@example.com;keep me']);
+    const file = writeInput(tempDir(), 'list.txt', 'a@example.com\na@example.com;\n');
+    const result = await cli(['exceptions', 'import', file, '--update-comments', '-o', 'json']);
+    expect(result.json<SummaryJson>()).toMatchObject({ duplicates: 2, updated: 0 });
+    expect(await listed(cli)).toEqual([
+      { type: 'email', value: 'a@example.com', comment: 'keep me' },
+    ]);
   });
 
   it('needs exceptions.edit', async () => {

@@ -23,7 +23,7 @@ export interface EntryJson {
 }
 
 export interface SummaryJson {
-  batchId: number;
+  batchId: number | null;
   dryRun: boolean;
   committed: boolean;
   lines: number;

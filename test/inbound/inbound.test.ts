@@ -72,7 +72,7 @@ describe('email incoming', () => {
       '--subject',
       'Deal!',
     ]);
-    expect(result).toMatchObject({ exitCode: 0, stdout: '\n' });
+    expect(result).toMatchObject({ exitCode: 0, stdout: '' });
     expect(result.stderr).toBe(
       'Not saved: OFFERS@spam.example is on the exceptions list: not saved to the CRM\n',
     );
