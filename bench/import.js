@@ -12,6 +12,7 @@ import {
   dataDir,
   interleave,
   median,
+  medianDifference,
   round,
   saveResult,
   summary,
@@ -240,7 +241,7 @@ export async function runImport() {
     check: Object.fromEntries(
       Object.entries(checks).map(([name, { a, b }]) => [
         name,
-        { crmctlMs: summary(a), nodeMs: summary(b), differenceMs: round(median(a) - median(b)) },
+        { crmctlMs: summary(a), nodeMs: summary(b), differenceMs: medianDifference(a, b) },
       ]),
     ),
     listCommentLimit50Ms: summary(listTimes),

@@ -23,6 +23,14 @@ export function summary(values) {
   };
 }
 
+/**
+ * How much slower A is than B: the median of the differences of runs taken side by side
+ * (see `interleave`), which cancels the machine's drift better than a difference of medians.
+ */
+export function medianDifference(a, b) {
+  return round(median(a.map((value, i) => value - b[i])));
+}
+
 export function round(value, digits = 1) {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;

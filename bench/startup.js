@@ -1,5 +1,5 @@
 // Cold start of a read command on a store with 100,000 items, against bare `node -e 0`
-// in the same run (issue: at most 60 ms slower, median of at least 10 runs).
+// in the same run (issue: at most 60 ms slower, median of at least 10 runs), taken pair by pair.
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -7,8 +7,7 @@ import {
   crmctl,
   dataDir,
   interleave,
-  median,
-  round,
+  medianDifference,
   saveResult,
   summary,
   timeProcess,
@@ -16,7 +15,7 @@ import {
 import { seedItems } from './seed.js';
 
 const itemCount = 100_000;
-const runs = Number(process.env.BENCH_RUNS ?? 20);
+const runs = Number(process.env.BENCH_RUNS ?? 30);
 
 export function runStartup() {
   const dir = join(dataDir, 'startup');
@@ -44,7 +43,7 @@ export function runStartup() {
     measured[name] = {
       crmctlMs: summary(a),
       nodeMs: summary(b),
-      differenceMs: round(median(a) - median(b)),
+      differenceMs: medianDifference(a, b),
     };
   }
   const headline = measured['item show 1 --json'];

@@ -1,5 +1,7 @@
+import { createRequire } from 'node:module';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
+import type * as ChalkModule from 'chalk';
 import type { ChalkInstance } from 'chalk';
 import { type Clock, fixedClock, parseInstant, systemClock } from '../clock.js';
 import { UsageError } from '../errors.js';
@@ -148,7 +150,7 @@ export class Context {
 
   /** A chalk instance for one stream, coloured only when that stream should be (loaded on demand). */
   async paint(stream: 'stdout' | 'stderr'): Promise<ChalkInstance> {
-    const { Chalk } = await import('chalk');
+    const { Chalk } = createRequire(import.meta.url)('chalk') as typeof ChalkModule;
     return new Chalk({ level: this.colour(stream) ? 1 : 0 });
   }
 

@@ -255,7 +255,7 @@ export const commands: CommandModule['commands'] = {
           const { importExceptions } = await import('./import.js');
           summary = await importExceptions(
             session,
-            input.open(),
+            input.open,
             {
               format: formatFor(options.format, file),
               country: options.country,

@@ -1,4 +1,6 @@
+import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
+import type * as CsvParse from 'csv-parse';
 import { InputError } from '../errors.js';
 import { unguardFormula } from '../formats/csv.js';
 import { recordChange } from '../history/service.js';
@@ -68,17 +70,18 @@ export interface ImportHooks {
  * streamed (memory stays flat), every line accounted for, nothing kept on a crash, a dry run,
  * or `--strict` with rejects. Lines are `value;comment` (the comment is everything after the
  * first `;`, kept exactly), or CSV with a header naming `value`, `comment` and optionally `type`.
+ * `open` is called once the options are known to be good, so a refused import leaves no file open.
  */
 export async function importExceptions(
   session: Session,
-  input: Readable | AsyncIterable<Buffer>,
+  open: () => Readable | AsyncIterable<Buffer>,
   options: ImportOptions,
   hooks: ImportHooks = {},
 ): Promise<ImportSummary> {
   const country = countryFor(session, options.country);
   readWithoutMemoryMap(session.store.db);
   // Read the first bytes before taking the write lock: stdin may be slow to start.
-  const source = await sniffBinary(input);
+  const source = await sniffBinary(open());
   let summary: ImportSummary;
   try {
     summary = await session.store.writeAsync(
@@ -273,7 +276,7 @@ async function readCsv(
   writer: EntryWriter,
   hooks: ImportHooks,
 ): Promise<void> {
-  const { parse } = await import('csv-parse');
+  const { parse } = createRequire(import.meta.url)('csv-parse') as typeof CsvParse;
   const parser = parse({
     // readLines has split the lines, dropped CRs and the BOM, and reported undecodable lines.
     record_delimiter: ['\n'],
