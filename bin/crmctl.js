@@ -3,7 +3,14 @@
 // a V8 code cache beside it, so the code every command needs is not compiled again on each
 // start; Node 20 has no compile cache of its own. A cache that is missing, or refused (another
 // Node version), is written again after the command when the folder is writable.
-const { readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
+const {
+  accessSync,
+  constants,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} = require('node:fs');
 const Module = require('node:module');
 const { dirname, join } = require('node:path');
 const { Script } = require('node:vm');
@@ -20,8 +27,9 @@ function readCache() {
 }
 
 function writeCache(script) {
-  const temporary = `${cacheFile}.${process.pid}`;
+  const temporary = `${cacheFile}.${process.pid}-${Math.random().toString(36).slice(2)}`;
   try {
+    accessSync(dirname(cacheFile), constants.W_OK); // before the costly part
     writeFileSync(temporary, script.createCachedData());
     renameSync(temporary, cacheFile);
   } catch {

@@ -32,7 +32,10 @@ await build({
   ],
   // The sources are ES modules that find files next to them through import.meta.url.
   define: { 'import.meta.url': '__bundleUrl' },
-  banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // The banner comes before esbuild's own "use strict", so it says it first.
+  banner: {
+    js: "'use strict';\nconst __bundleUrl = require('node:url').pathToFileURL(__filename).href;",
+  },
 });
 
 // bin/crmctl.js compiles the bundle as a vm.Script, where import() has no loader: packages are

@@ -1,4 +1,4 @@
-import { openSync, statSync } from 'node:fs';
+import { accessSync, constants, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UsageError } from '../errors.js';
 
@@ -28,13 +28,14 @@ export function cannotWrite(path: string, what: string, error: unknown): unknown
 
 /** Checks `path` could be created, for writers that open it themselves (SQLite's backup). */
 export function checkWritable(path: string, what: string): void {
-  const folder = statSync(dirname(path), { throwIfNoEntry: false });
-  const code = !folder
-    ? 'ENOENT'
-    : !folder.isDirectory()
-      ? 'ENOTDIR'
-      : statSync(path, { throwIfNoEntry: false })?.isDirectory()
-        ? 'EISDIR'
-        : undefined;
-  if (code) throw new UsageError(`${what}: cannot write ${path}: ${whyCannotWrite[code]}`);
+  try {
+    const folder = dirname(path);
+    if (!statSync(folder).isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR' });
+    accessSync(folder, constants.W_OK);
+    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+      throw Object.assign(new Error(), { code: 'EISDIR' });
+    }
+  } catch (error) {
+    throw cannotWrite(path, what, error);
+  }
 }

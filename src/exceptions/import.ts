@@ -184,8 +184,8 @@ class EntryWriter {
     const existing = selectExceptionByKey(db, normalised.key);
     if (!existing) throw new Error(`exception ${normalised.key} vanished during the import`);
     const fromThisFile = existing.operation_id === this.batchId;
-    // A line without a comment never clears one: --update-comments only replaces.
-    const replacesComment = comment !== '' && existing.comment !== comment;
+    // Only a line's own comment replaces one: a blank one or the --comment default never does.
+    const replacesComment = givenComment.trim() !== '' && existing.comment !== comment;
     if (!fromThisFile && this.options.updateComments && replacesComment) {
       recordCommentChange(db, this.batchId, existing.id, existing.comment);
       updateExceptionComment(db, existing.id, comment);

@@ -1,10 +1,11 @@
+import { domainToUnicode } from 'node:url';
 import type { Database } from './store.js';
 
-interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+/** A schema change in SQL, or a change of the data that SQL cannot express. */
+type Migration = { version: number; name: string } & (
+  | { sql: string }
+  | { run: (db: Database) => void }
+);
 
 /**
  * Numbered schema changes, applied in order and tracked by `PRAGMA user_version`.
@@ -207,7 +208,62 @@ const migrations: Migration[] = [
       CREATE INDEX communications_by_channel ON communications(channel, at);
     `,
   },
+  {
+    version: 4,
+    name: 'emails with a punycode domain keyed by its Unicode spelling',
+    run: rekeyPunycodeEmails,
+  },
 ];
+
+/**
+ * Emails are compared by their Unicode domain (bücher.de, not xn--bcher-kva.de) since version 4.
+ * Earlier stores keyed a punycode spelling as typed: re-key those rows; an exceptions entry that
+ * now repeats one already listed is merged into it (the older entry stays).
+ */
+function rekeyPunycodeEmails(db: Database): void {
+  const unicode = (address: string): string => {
+    const at = address.lastIndexOf('@');
+    const domain = domainToUnicode(address.slice(at + 1));
+    return domain === '' ? address : `${address.slice(0, at + 1)}${domain}`;
+  };
+  const exceptions = db
+    .prepare(
+      `SELECT id, value FROM exceptions WHERE type = 'email' AND match_key LIKE '%xn--%' ORDER BY id`,
+    )
+    .all() as { id: number; value: string }[];
+  for (const { id, value } of exceptions) {
+    const key = unicode(value).toLowerCase();
+    const kept = db
+      .prepare('SELECT id FROM exceptions WHERE match_key = ? AND id != ?')
+      .get(key, id);
+    if (kept) db.prepare('DELETE FROM exceptions WHERE id = ?').run(id);
+    else {
+      db.prepare('UPDATE exceptions SET value = ?, match_key = ? WHERE id = ?').run(
+        unicode(value),
+        key,
+        id,
+      );
+    }
+  }
+  const points = db
+    .prepare(
+      `SELECT id, value FROM contact_points WHERE kind = 'email' AND match_key LIKE '%xn--%'`,
+    )
+    .all() as { id: number; value: string }[];
+  for (const { id, value } of points) {
+    db.prepare('UPDATE contact_points SET value = ?, match_key = ? WHERE id = ?').run(
+      unicode(value),
+      unicode(value).toLowerCase(),
+      id,
+    );
+  }
+  const senders = db
+    .prepare(`SELECT id, from_key FROM communications WHERE from_key LIKE '%@%xn--%'`)
+    .all() as { id: number; from_key: string }[];
+  for (const { id, from_key } of senders) {
+    db.prepare('UPDATE communications SET from_key = ? WHERE id = ?').run(unicode(from_key), id);
+  }
+}
 
 export const latestVersion = migrations.at(-1)?.version ?? 0;
 
@@ -220,7 +276,8 @@ export function migrate(db: Database, target: number): boolean {
   if (current >= target) return false; // another process migrated while we waited for the lock
   for (const migration of migrations) {
     if (migration.version <= current || migration.version > target) continue;
-    db.exec(migration.sql);
+    if ('sql' in migration) db.exec(migration.sql);
+    else migration.run(db);
     db.pragma(`user_version = ${migration.version}`);
   }
   return current === 0 && target === latestVersion;

@@ -128,6 +128,11 @@ describe('db backup', () => {
       exitCode: 2,
       stderr: `error: db backup: cannot write ${dir}: it is a folder\n`,
     });
+    const underFile = join(crm.db, 'crm.db');
+    expect(await crm(['db', 'backup', underFile])).toMatchObject({
+      exitCode: 2,
+      stderr: `error: db backup: cannot write ${underFile}: part of the path is not a folder\n`,
+    });
   });
 });
 
@@ -199,5 +204,41 @@ describe('migrations', () => {
     });
     // No seeding happened on upgrade: the OS login was not made an admin of someone's store.
     expect(ok<unknown[]>(await crm(['user', 'list', '--json'], { as: 'vera' }))).toHaveLength(1);
+  });
+
+  it('re-key emails stored with a punycode domain (version 4), merging the list entries it repeats', async () => {
+    const db = join(tempDir(), 'v3.db');
+    const crm = crmctlFor(db, { now: NOW });
+    ok(await crm(['init', '--json']));
+    ok(await crm(['exceptions', 'add', 'old@bücher.de;first', 'dup@bücher.de;unicode', '--json']));
+    ok(await crm(['contact', 'add', '--name', 'Bea', '--email', 'bea@bücher.de', '--json']));
+    // What a version-3 store held for the same addresses typed in punycode.
+    withDb(db, (d) => {
+      d.exec(`
+        UPDATE exceptions SET value = 'old@xn--bcher-kva.de', match_key = 'old@xn--bcher-kva.de'
+          WHERE value = 'old@bücher.de';
+        INSERT INTO exceptions (type, value, match_key, raw, comment, source, created_at, created_by)
+          VALUES ('email', 'dup@xn--bcher-kva.de', 'dup@xn--bcher-kva.de', 'dup@xn--bcher-kva.de',
+                  'punycode', 'manual', '${NOW}', '${osLogin}');
+        UPDATE contact_points SET value = 'bea@xn--bcher-kva.de', match_key = 'bea@xn--bcher-kva.de';
+        PRAGMA user_version = 3;
+      `);
+    });
+
+    for (const spelling of ['old@bücher.de', 'old@XN--BCHER-KVA.de']) {
+      expect((await crm(['exceptions', 'check', spelling])).exitCode, spelling).toBe(0);
+    }
+    const entries = ok<{ value: string; comment: string }[]>(
+      await crm(['exceptions', 'list', '--json']),
+    );
+    expect(entries.map(({ value, comment }) => ({ value, comment }))).toEqual([
+      { value: 'old@bücher.de', comment: 'first' },
+      { value: 'dup@bücher.de', comment: 'unicode' },
+    ]);
+    const contacts = ok<{ name: string; emails: string[] }[]>(
+      await crm(['contact', 'list', '--email', 'BEA@xn--bcher-kva.de', '--json']),
+    );
+    expect(contacts).toMatchObject([{ name: 'Bea', emails: ['bea@bücher.de'] }]);
+    expect(ok(await crm(['db', 'check', '--json']))).toMatchObject({ ok: true });
   });
 });

@@ -578,12 +578,25 @@ describe('exceptions undo-import', () => {
     expect((await entries(cli))[0]?.batchId).toBe(batch);
   });
 
-  it('--update-comments never clears a comment with a line that has none', async () => {
+  it('--update-comments never clears a comment, nor overwrites it with the --comment default', async () => {
     const { cli } = await newStore({ now });
     await cli(['exceptions', 'add', 'a@example.com;keep me']);
-    const file = writeInput(tempDir(), 'list.txt', 'a@example.com\na@example.com;\n');
-    const result = await cli(['exceptions', 'import', file, '--update-comments', '-o', 'json']);
-    expect(result.json<SummaryJson>()).toMatchObject({ duplicates: 2, updated: 0 });
+    const file = writeInput(
+      tempDir(),
+      'list.txt',
+      'a@example.com\na@example.com;\na@example.com;  \n',
+    );
+    const result = await cli([
+      'exceptions',
+      'import',
+      file,
+      '--update-comments',
+      '--comment',
+      'default',
+      '-o',
+      'json',
+    ]);
+    expect(result.json<SummaryJson>()).toMatchObject({ duplicates: 3, updated: 0 });
     expect(await listed(cli)).toEqual([
       { type: 'email', value: 'a@example.com', comment: 'keep me' },
     ]);
