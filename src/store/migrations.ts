@@ -213,6 +213,11 @@ const migrations: Migration[] = [
     name: 'emails with a punycode domain keyed by its Unicode spelling',
     run: rekeyPunycodeEmails,
   },
+  {
+    version: 5,
+    name: 'an index of the exceptions list comments',
+    sql: `CREATE INDEX exceptions_by_comment ON exceptions(comment) WHERE comment != '';`,
+  },
 ];
 
 /**

@@ -221,6 +221,7 @@ describe('migrations', () => {
           VALUES ('email', 'dup@xn--bcher-kva.de', 'dup@xn--bcher-kva.de', 'dup@xn--bcher-kva.de',
                   'punycode', 'manual', '${NOW}', '${osLogin}');
         UPDATE contact_points SET value = 'bea@xn--bcher-kva.de', match_key = 'bea@xn--bcher-kva.de';
+        DROP INDEX exceptions_by_comment;
         PRAGMA user_version = 3;
       `);
     });
