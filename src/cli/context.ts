@@ -1,8 +1,7 @@
 import { createRequire } from 'node:module';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import type * as ChalkModule from 'chalk';
-import type { ChalkInstance } from 'chalk';
+import type * as Chalk from 'chalk';
 import { type Clock, fixedClock, parseInstant, systemClock } from '../clock.js';
 import { UsageError } from '../errors.js';
 import type { Actor, Cause, Session } from '../session.js';
@@ -149,9 +148,9 @@ export class Context {
   }
 
   /** A chalk instance for one stream, coloured only when that stream should be (loaded on demand). */
-  async paint(stream: 'stdout' | 'stderr'): Promise<ChalkInstance> {
-    const { Chalk } = createRequire(import.meta.url)('chalk') as typeof ChalkModule;
-    return new Chalk({ level: this.colour(stream) ? 1 : 0 });
+  async paint(stream: 'stdout' | 'stderr'): Promise<Chalk.ChalkInstance> {
+    const chalk = createRequire(import.meta.url)('chalk') as typeof Chalk;
+    return new chalk.Chalk({ level: this.colour(stream) ? 1 : 0 });
   }
 
   out(text: string): void {

@@ -22,20 +22,24 @@ export function openForWriting(path: string, shown: string, what: string): numbe
 
 /** A file-system error on writing `path` as a usage error that says why; other errors as they are. */
 export function cannotWrite(path: string, what: string, error: unknown): unknown {
-  const why = whyCannotWrite[(error as NodeJS.ErrnoException).code ?? ''];
-  return why === undefined ? error : new UsageError(`${what}: cannot write ${path}: ${why}`);
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  return code in whyCannotWrite ? cannotWriteBecause(path, what, code) : error;
+}
+
+function cannotWriteBecause(path: string, what: string, code: string): UsageError {
+  return new UsageError(`${what}: cannot write ${path}: ${whyCannotWrite[code]}`);
 }
 
 /** Checks `path` could be created, for writers that open it themselves (SQLite's backup). */
 export function checkWritable(path: string, what: string): void {
+  const folder = dirname(path);
   try {
-    const folder = dirname(path);
-    if (!statSync(folder).isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR' });
+    if (!statSync(folder).isDirectory()) throw cannotWriteBecause(path, what, 'ENOTDIR');
     accessSync(folder, constants.W_OK);
-    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
-      throw Object.assign(new Error(), { code: 'EISDIR' });
-    }
   } catch (error) {
     throw cannotWrite(path, what, error);
+  }
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+    throw cannotWriteBecause(path, what, 'EISDIR');
   }
 }

@@ -231,43 +231,31 @@ function rekeyPunycodeEmails(db: Database): void {
     const domain = domainToUnicode(address.slice(at + 1));
     return domain === '' ? address : `${address.slice(0, at + 1)}${domain}`;
   };
-  const exceptions = db
-    .prepare(
-      `SELECT id, value FROM exceptions WHERE type = 'email' AND match_key LIKE '%xn--%' ORDER BY id`,
-    )
+  const punycode = "match_key LIKE '%@%xn--%'";
+  const listedElsewhere = db.prepare('SELECT 1 FROM exceptions WHERE match_key = ? AND id != ?');
+  const dropEntry = db.prepare('DELETE FROM exceptions WHERE id = ?');
+  const rekeyEntry = db.prepare('UPDATE exceptions SET value = ?, match_key = ? WHERE id = ?');
+  const entries = db
+    .prepare(`SELECT id, value FROM exceptions WHERE type = 'email' AND ${punycode} ORDER BY id`)
     .all() as { id: number; value: string }[];
-  for (const { id, value } of exceptions) {
-    const key = unicode(value).toLowerCase();
-    const kept = db
-      .prepare('SELECT id FROM exceptions WHERE match_key = ? AND id != ?')
-      .get(key, id);
-    if (kept) db.prepare('DELETE FROM exceptions WHERE id = ?').run(id);
-    else {
-      db.prepare('UPDATE exceptions SET value = ?, match_key = ? WHERE id = ?').run(
-        unicode(value),
-        key,
-        id,
-      );
-    }
+  for (const { id, value } of entries) {
+    const address = unicode(value);
+    if (listedElsewhere.get(address.toLowerCase(), id)) dropEntry.run(id);
+    else rekeyEntry.run(address, address.toLowerCase(), id);
   }
+  const rekeyPoint = db.prepare('UPDATE contact_points SET value = ?, match_key = ? WHERE id = ?');
   const points = db
-    .prepare(
-      `SELECT id, value FROM contact_points WHERE kind = 'email' AND match_key LIKE '%xn--%'`,
-    )
+    .prepare(`SELECT id, value FROM contact_points WHERE kind = 'email' AND ${punycode}`)
     .all() as { id: number; value: string }[];
   for (const { id, value } of points) {
-    db.prepare('UPDATE contact_points SET value = ?, match_key = ? WHERE id = ?').run(
-      unicode(value),
-      unicode(value).toLowerCase(),
-      id,
-    );
+    const address = unicode(value);
+    rekeyPoint.run(address, address.toLowerCase(), id);
   }
+  const rekeySender = db.prepare('UPDATE communications SET from_key = ? WHERE id = ?');
   const senders = db
     .prepare(`SELECT id, from_key FROM communications WHERE from_key LIKE '%@%xn--%'`)
     .all() as { id: number; from_key: string }[];
-  for (const { id, from_key } of senders) {
-    db.prepare('UPDATE communications SET from_key = ? WHERE id = ?').run(unicode(from_key), id);
-  }
+  for (const { id, from_key } of senders) rekeySender.run(unicode(from_key), id);
 }
 
 export const latestVersion = migrations.at(-1)?.version ?? 0;

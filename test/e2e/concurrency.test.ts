@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers.js';
-import { distDir, exitOf, initStore, linesOf, ok, waitForOutput } from './support.js';
+import {
+  collectOutput,
+  distDir,
+  exitOf,
+  initStore,
+  linesOf,
+  ok,
+  waitForOutput,
+} from './support.js';
 
 // DESIGN §8: every write is one BEGIN IMMEDIATE transaction and a second writer waits for the
 // lock, so writers running at once lose nothing and never see SQLITE_BUSY.
@@ -59,15 +67,7 @@ describe('writers running at once', () => {
         env: { PATH: process.env.PATH, HOME: tempDir(), USER: process.env.USER },
         stdio: ['pipe', 'pipe', 'pipe'],
       });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-      });
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-      });
-      return { child, output: () => ({ stdout, stderr }) };
+      return { child, output: collectOutput(child) };
     });
     // Start them together: each has loaded the program before any begins writing.
     await Promise.all(writers.map((w) => waitForOutput(w.child.stdout, 'ready')));

@@ -3,21 +3,15 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { binPath, spawnCli, tempDir } from '../helpers.js';
+import { binPath, tempDir } from '../helpers.js';
+import { collectOutput, exitOf, initStore } from './support.js';
 
 // The exceptions list through the built binary, the way an admin or a cron job uses it:
 // pipes, files, exit codes and the bytes on stdout and stderr.
 
 const now = '2026-08-01T09:00:00Z';
 
-async function newCrm() {
-  const db = join(tempDir(), 'crm.db');
-  const crm = (args: string[], input?: string | Buffer) =>
-    spawnCli(args, { env: { CRMCTL_DB: db, CRMCTL_NOW: now }, input });
-  const init = await crm(['init', '--quiet']);
-  if (init.exitCode !== 0) throw new Error(init.stderr);
-  return crm;
-}
+const newCrm = () => initStore({ now });
 
 describe('crmctl exceptions (built binary)', () => {
   it('imports from a pipe, reports each rejected line, exports, re-imports exactly, and undoes', async () => {
@@ -32,7 +26,7 @@ describe('crmctl exceptions (built binary)', () => {
       '\r\n' +
       '020 7946 0000;needs a country\r\n' +
       'rtl@example.com;שלום 😀\tתודה\r\n';
-    const imported = await crm(['exceptions', 'import', '-'], input);
+    const imported = await crm(['exceptions', 'import', '-'], { input });
     expect(imported.exitCode).toBe(3);
     expect(imported.stdout).toBe('1\n');
     expect(imported.stderr).toBe(
@@ -44,7 +38,7 @@ describe('crmctl exceptions (built binary)', () => {
     const rejects = join(dir, 'rejects.csv');
     const again = await crm(
       ['exceptions', 'import', '-', '--country', 'GB', '--rejects', rejects, '--quiet'],
-      input,
+      { input },
     );
     expect(again).toMatchObject({ exitCode: 3, stdout: '2\n', stderr: '' });
     const by = userInfo().username;
@@ -113,10 +107,9 @@ describe('crmctl exceptions (built binary)', () => {
     const refused = await crm(['exceptions', 'import', binary]);
     expect(refused.exitCode).toBe(7);
     expect(refused.stderr).toContain('looks like a binary file');
-    const utf16 = await crm(
-      ['exceptions', 'import', '-'],
-      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a@example.com\n', 'utf16le')]),
-    );
+    const utf16 = await crm(['exceptions', 'import', '-'], {
+      input: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a@example.com\n', 'utf16le')]),
+    });
     expect(utf16).toMatchObject({
       exitCode: 7,
       stderr: 'error: the input is UTF-16: save it as UTF-8 and import again\n',
@@ -196,15 +189,8 @@ describe('crmctl exceptions (built binary)', () => {
       env: { PATH: process.env.PATH, HOME: tempDir(), CRMCTL_DB: db, CRMCTL_NOW: now },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    const output = collectOutput(child);
+    const exited = exitOf(child);
     const write = (chunk: Buffer) =>
       new Promise<void>((done) => {
         if (child.stdin.write(chunk)) done();
@@ -218,7 +204,9 @@ describe('crmctl exceptions (built binary)', () => {
     const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
     const peakKb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]);
     child.stdin.end();
-    expect(await exited, stderr).toBe(3);
+    const { code } = await exited;
+    const { stdout, stderr } = output();
+    expect(code, stderr).toBe(3);
     expect(peakKb).toBeGreaterThan(0);
     expect(peakKb).toBeLessThan(200 * 1024);
     expect(JSON.parse(stdout)).toMatchObject({

@@ -1,4 +1,4 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,7 +6,8 @@ import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { binPath, spawnCli, tempDir } from '../helpers.js';
+import { binPath, tempDir } from '../helpers.js';
+import { collectOutput, crmctlFor, exitOf } from './support.js';
 
 // The exceptions import is one transaction over a streamed file (DESIGN §3, §8):
 // - kill -9 in the middle of a 1,000,000-line import leaves the list exactly as it was;
@@ -31,8 +32,7 @@ afterAll(() => {
 });
 
 function crmctl(db: string) {
-  return (args: string[], more: { input?: string } = {}) =>
-    spawnCli(args, { env: { CRMCTL_DB: db, CRMCTL_NOW: '2026-07-01T09:00:00Z' }, ...more });
+  return crmctlFor(db, { now: '2026-07-01T09:00:00Z' });
 }
 
 async function sizeOf(path: string): Promise<number> {
@@ -41,17 +41,6 @@ async function sizeOf(path: string): Promise<number> {
   } catch {
     return 0;
   }
-}
-
-function exitOf(child: ChildProcess) {
-  return new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done, fail) => {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      done({ code: child.exitCode, signal: child.signalCode });
-      return;
-    }
-    child.once('error', fail);
-    child.once('exit', (code, signal) => done({ code, signal }));
-  });
 }
 
 /** Starts the 1M-line import with the built binary; resolves once the store's WAL has grown. */
@@ -82,14 +71,7 @@ async function startImport(db: string) {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
+  const output = collectOutput(child);
   const exited = exitOf(child);
   let running = true;
   void exited.then(() => {
@@ -102,8 +84,8 @@ async function startImport(db: string) {
     if (grown > walGrowth) break;
     await delay(5);
   }
-  expect(running, `the import ended before the WAL grew: ${stderr}`).toBe(true);
-  return { child, exited, output: () => ({ stdout, stderr }), isRunning: () => running };
+  expect(running, `the import ended before the WAL grew: ${output().stderr}`).toBe(true);
+  return { child, exited, output, isRunning: () => running };
 }
 
 interface Entry {

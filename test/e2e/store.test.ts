@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { binPath, tempDir, tempStorePath } from '../helpers.js';
 import {
   builtModule,
+  collectOutput,
   crmctlFor,
   exitOf,
   initStore,
@@ -43,15 +44,8 @@ describe('the store file', () => {
         env: { PATH: process.env.PATH, HOME: tempDir(), CRMCTL_DB: db, CRMCTL_NOW: NOW },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-      });
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-      });
-      return exitOf(child).then((exit) => ({ exit, stdout, stderr }));
+      const output = collectOutput(child);
+      return exitOf(child).then((exit) => ({ exit, ...output() }));
     });
     const results = await Promise.all(runs);
     for (const result of results)

@@ -65,7 +65,7 @@ export interface CrmOptions {
   as?: string;
   now?: string;
   env?: Record<string, string | undefined>;
-  input?: string;
+  input?: string | Buffer;
 }
 
 export type Crm = ((args: string[], options?: CrmOptions) => Promise<CliResult>) & {
@@ -172,6 +172,19 @@ export function exitOf(
     child.once('error', reject);
     child.once('exit', (code, signal) => resolvePromise({ code, signal }));
   });
+}
+
+/** Gathers what a child process prints: call the result for everything so far. */
+export function collectOutput(child: ChildProcess): () => { stdout: string; stderr: string } {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return () => ({ stdout, stderr });
 }
 
 /** Resolves with everything a stream printed once `wanted` appears in it. */

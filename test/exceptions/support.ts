@@ -4,43 +4,18 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { CountryCode, Examples, PhoneNumber } from 'libphonenumber-js';
 import { expect } from 'vitest';
+import type { ImportSummary, ReportedLine } from '../../src/exceptions/import.js';
+import type { ExceptionEntry } from '../../src/exceptions/service.js';
 import type { CliResult, newStore } from '../helpers.js';
 
 /** Helpers shared by the exceptions-list tests (in-process and end-to-end). */
 
 export type Cli = Awaited<ReturnType<typeof newStore>>['cli'];
 
-export interface EntryJson {
-  id: number;
-  type: 'phone' | 'email';
-  value: string;
-  raw: string;
-  comment: string;
-  source: string;
-  createdAt: string;
-  createdBy: string;
-  batchId: number | null;
-}
-
-export interface SummaryJson {
-  batchId: number | null;
-  dryRun: boolean;
-  committed: boolean;
-  lines: number;
-  added: number;
-  duplicates: number;
-  updated: number;
-  rejected: number;
-  rejectedByReason: Record<string, number>;
-  commentLines: number;
-}
-
-export interface ReportedJson {
-  line: number;
-  raw: string;
-  reason: string;
-  message: string;
-}
+// The JSON shapes scripts read (DESIGN §8a), as the program declares them.
+export type EntryJson = ExceptionEntry;
+export type SummaryJson = ImportSummary;
+export type ReportedJson = ReportedLine;
 
 /** Asserts exit 0 (with stderr in the failure) and parses stdout as JSON. */
 export function ok<T>(result: CliResult): T {

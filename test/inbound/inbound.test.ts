@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.js';
+import type { Communication, InboundResult } from '../../src/inbound/service.js';
 import { decideInbound } from '../../src/inbound/service.js';
 import type { Session } from '../../src/session.js';
 import { openStore } from '../../src/store/store.js';
@@ -14,32 +15,8 @@ const now = '2026-06-01T09:00:00.000Z';
 
 type Cli = Awaited<ReturnType<typeof newStore>>['cli'];
 
-interface CommunicationJson {
-  id: number;
-  channel: string;
-  at: string;
-  from: string;
-  subject: string | null;
-  messageId: string | null;
-  inReplyTo: string | null;
-  status: 'saved' | 'blocked';
-  itemId: number | null;
-  reason: string;
-}
-
-interface InboundJson {
-  decision: 'attach-to-thread' | 'blocked' | 'attach' | 'create-lead';
-  communication: CommunicationJson;
-  item: {
-    id: number;
-    type: string;
-    title: string;
-    source: string;
-    phones: string[];
-    emails: string[];
-    stage: { name: string };
-  } | null;
-}
+type CommunicationJson = Communication;
+type InboundJson = InboundResult;
 
 async function run(cli: Cli, argv: string[]): Promise<InboundJson> {
   const result = await cli([...argv, '--json']);
