@@ -9,8 +9,10 @@ export const ExitCode = {
   permissionDenied: 6,
   unusableInput: 7,
   internal: 70,
+  outputFailed: 74,
   storeBusy: 75,
   interrupted: 130,
+  terminated: 143,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -60,14 +62,9 @@ export class InputError extends CrmError {
   }
 }
 
-export class StoreBusyError extends CrmError {
+/** Output could not be written (disk full, permission, a closed pipe other than EPIPE). */
+export class OutputError extends CrmError {
   constructor(message: string) {
-    super(message, 'store-busy', ExitCode.storeBusy);
-  }
-}
-
-export class InterruptedError extends CrmError {
-  constructor() {
-    super('interrupted', 'interrupted', ExitCode.interrupted);
+    super(message, 'output-failed', ExitCode.outputFailed);
   }
 }

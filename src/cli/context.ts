@@ -9,8 +9,9 @@ import { seedNewStore } from '../setup/service.js';
 import { openStore, type Store } from '../store/store.js';
 import type { Permission } from '../users/permissions.js';
 import { authorize } from '../users/service.js';
-import { colourEnabled, type IOStreams } from './io.js';
+import { colourEnabled, type IOStreams, type OutputStream, OutputWatch } from './io.js';
 import { inquirerPrompter, type Prompter } from './prompter.js';
+import { withDefaultSignals } from './signals.js';
 
 export type Env = Record<string, string | undefined>;
 
@@ -35,6 +36,10 @@ export class Context {
   exitCode = 0;
   /** True once this run has created (and seeded) a new store. */
   storeCreated = false;
+  /** True once a write transaction of this run has committed (not a dry run). */
+  committed = false;
+  /** Write errors of stdout and stderr, recorded instead of crashing the command. */
+  readonly outputs: OutputWatch;
   /** The command being run, e.g. `item move`; recorded in history. */
   commandPath = '';
   private globals: GlobalOptions = {};
@@ -48,6 +53,7 @@ export class Context {
     prompter?: Prompter,
   ) {
     this.customPrompter = prompter;
+    this.outputs = new OutputWatch(io);
   }
 
   configure(globals: GlobalOptions, commandPath: string): void {
@@ -90,12 +96,15 @@ export class Context {
     if (!this.openedStore) {
       // A bad --now or --wait is refused before a new store file is created.
       const clock = this.clock;
-      this.openedStore = openStore(this.storePath, {
+      const store = openStore(this.storePath, {
         busyTimeoutMs: this.waitMs,
-        onCreate: (store) => {
-          seedNewStore(store, clock, osLogin(this.env));
+        onCreate: (created) => {
+          seedNewStore(created, clock, osLogin(this.env));
           this.storeCreated = true;
         },
+      });
+      this.openedStore = watchCommits(store, () => {
+        this.committed = true;
       });
     }
     return this.openedStore;
@@ -162,10 +171,52 @@ export class Context {
     if (!this.quiet) this.io.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 
+  /** True once `stream` cannot take more output: a command may stop producing it. */
+  outputClosed(stream: OutputStream): boolean {
+    return this.outputs.closed(stream);
+  }
+
   close(): void {
     this.openedStore?.close();
     this.openedStore = undefined;
   }
+
+  /** On a signal: rolls back the transaction in progress (if any) and closes the store. */
+  abandon(): void {
+    const db = this.openedStore?.db;
+    try {
+      if (db?.inTransaction) db.exec('ROLLBACK');
+      this.close();
+    } catch {
+      // The process is about to exit: SQLite discards an unfinished transaction anyway.
+    }
+  }
+}
+
+/**
+ * The store, telling when a write commits; synchronous writes run with the default signal
+ * disposition (see withDefaultSignals).
+ */
+function watchCommits(store: Store, onCommit: () => void): Store {
+  let depth = 0;
+  return {
+    ...store,
+    write(work, options) {
+      depth++;
+      try {
+        const result = withDefaultSignals(() => store.write(work, options));
+        if (depth === 1 && !options?.dryRun) onCommit();
+        return result;
+      } finally {
+        depth--;
+      }
+    },
+    async writeAsync(work, options) {
+      const result = await store.writeAsync(work, options);
+      if (!options?.dryRun) onCommit();
+      return result;
+    },
+  };
 }
 
 function osLogin(env: Env): string {

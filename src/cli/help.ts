@@ -16,8 +16,10 @@ const topics: Record<string, { summary: string; text: string }> = {
   6    permission denied: unknown user, or the user's role lacks the permission named
   7    the input cannot be used at all (binary file, damaged store, --strict with rejects)
   70   internal error: a bug in crmctl (CRMCTL_DEBUG=1 shows the stack)
+  74   could not write output (disk full, permission); the message says whether the change was committed
   75   the store is busy: another crmctl held the write lock longer than --wait; retry later
-  130  interrupted (Ctrl-C)
+  130  interrupted (Ctrl-C): the change in progress was rolled back
+  143  terminated (SIGTERM): the change in progress was rolled back
 `,
   },
   formatting: {

@@ -35,3 +35,52 @@ export function colourEnabled(
   if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
   return isTTY;
 }
+
+export type OutputStream = 'stdout' | 'stderr';
+
+/**
+ * Watches stdout and stderr for write errors, so that a closed pipe or a full disk never
+ * crashes the command or decides whether its work is kept: writes to a failed stream are
+ * dropped, the work finishes, and the command then reports the failure (EPIPE aside: the reader
+ * chose to stop reading).
+ */
+export class OutputWatch {
+  private readonly failures = new Map<OutputStream, NodeJS.ErrnoException>();
+  private readonly listeners: [Writable, (error: NodeJS.ErrnoException) => void][] = [];
+
+  constructor(private readonly io: IOStreams) {
+    for (const name of ['stdout', 'stderr'] as const) {
+      const listener = (error: NodeJS.ErrnoException) => {
+        if (!this.failures.has(name)) this.failures.set(name, error);
+      };
+      io[name].on('error', listener);
+      this.listeners.push([io[name], listener]);
+    }
+  }
+
+  /** True once `stream` cannot take more output (closed by its reader, or failing). */
+  closed(stream: OutputStream): boolean {
+    return this.failures.has(stream) || this.io[stream].destroyed;
+  }
+
+  /** The first failure other than a closed pipe, if any. */
+  failure(): { stream: OutputStream; error: NodeJS.ErrnoException } | undefined {
+    for (const [stream, error] of this.failures) {
+      if (error.code !== 'EPIPE') return { stream, error };
+    }
+    return undefined;
+  }
+
+  /** Waits until what was written has reached the streams (or failed). */
+  async settle(): Promise<void> {
+    for (const name of ['stdout', 'stderr'] as const) {
+      const stream = this.io[name];
+      if (this.closed(name) || stream.writableEnded) continue;
+      await new Promise<void>((resolve) => stream.write('', () => resolve()));
+    }
+  }
+
+  stop(): void {
+    for (const [stream, listener] of this.listeners) stream.off('error', listener);
+  }
+}

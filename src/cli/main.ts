@@ -1,15 +1,20 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from '@commander-js/extra-typings';
-import { CrmError, ExitCode } from '../errors.js';
+import { CrmError, ExitCode, UsageError } from '../errors.js';
 import { Context, type Env, type GlobalOptions } from './context.js';
+import { showControls } from './escape.js';
 import { type IOStreams, processStreams } from './io.js';
+import { removePartialFiles } from './partial-files.js';
 import type { Prompter } from './prompter.js';
 import { registerCommands } from './registry.js';
+import { handleSignals } from './signals.js';
 
 export interface RunOptions {
   io?: Partial<IOStreams>;
   env?: Env;
   prompter?: Prompter;
+  /** Handle SIGINT and SIGTERM: only for the real process, which they end. */
+  signals?: boolean;
 }
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -20,28 +25,65 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
   const env = options.env ?? process.env;
   const ctx = new Context(io, env, options.prompter);
   const json = wantsJsonErrors(argv);
+  const stopHandlingSignals = options.signals
+    ? handleSignals((_signal, exitCode) => {
+        ctx.abandon();
+        removePartialFiles();
+        // A progress bar may own the line and have hidden the cursor.
+        if (io.stderrIsTTY) io.stderr.write('\r\x1b[2K\x1b[?25h');
+        if (json) writeJsonError(ctx, 'interrupted', 'interrupted', exitCode);
+        else io.stderr.write('interrupted\n');
+        process.exit(exitCode);
+      })
+    : () => {};
+  let exitCode: number;
   try {
     const program = buildProgram(ctx, json);
     await registerCommands(program, ctx, argv);
     await program.parseAsync(argv, { from: 'user' });
-    return ctx.exitCode;
+    exitCode = ctx.exitCode;
   } catch (error) {
-    return await reportError(ctx, error, json);
+    exitCode = await reportError(ctx, error, json);
   } finally {
     ctx.close();
+    removePartialFiles();
   }
+  await ctx.outputs.settle();
+  exitCode = reportOutputFailure(ctx, exitCode, json);
+  ctx.outputs.stop();
+  stopHandlingSignals();
+  return exitCode;
 }
 
 /** The entry point of bin/crmctl.js. */
 export async function main(): Promise<void> {
-  for (const stream of [process.stdout, process.stderr]) {
-    // `crmctl … | head` closes the pipe early: that is the reader's choice, not an error.
-    stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EPIPE') process.exit(0);
-      throw error;
-    });
-  }
-  process.exitCode = await run(process.argv.slice(2));
+  // run() watches the streams while a command runs; later errors have nobody left to tell.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+  process.exitCode = await run(process.argv.slice(2), { signals: true });
+}
+
+/**
+ * A closed pipe (EPIPE) is the reader's choice: the command's own exit code stands. Any other
+ * failure to write output is exit 74, saying whether the change was kept.
+ */
+function reportOutputFailure(ctx: Context, exitCode: number, json: boolean): number {
+  const failure = ctx.outputs.failure();
+  if (!failure || exitCode === ExitCode.outputFailed) return exitCode;
+  if (
+    exitCode !== ExitCode.ok &&
+    exitCode !== ExitCode.notListed &&
+    exitCode !== ExitCode.someRejected
+  )
+    return exitCode;
+  const kept = ctx.committed
+    ? 'the change was committed'
+    : ctx.storeCreated
+      ? 'nothing was changed but the new store'
+      : 'nothing was changed';
+  const message = `could not write output to ${failure.stream}: ${failure.error.message}; ${kept}`;
+  if (json) writeJsonError(ctx, 'output-failed', message, ExitCode.outputFailed);
+  else ctx.io.stderr.write(`error: ${message}\n`);
+  return ExitCode.outputFailed;
 }
 
 function buildProgram(ctx: Context, json: boolean): Command {
@@ -63,17 +105,24 @@ function buildProgram(ctx: Context, json: boolean): Command {
     .option('--no-input', 'never prompt (also CRMCTL_NO_INPUT)')
     .option('-q, --quiet', 'no progress bars or notes on stderr')
     .helpCommand(false)
+    // Wrap descriptions even in a narrow column (commander's default gives up below 40).
+    .configureHelp({ minWidthToWrap: 20 })
     // Under -o json stderr holds only the JSON error: no hint line before it.
     .exitOverride()
     .configureOutput({
       writeOut: (text) => ctx.io.stdout.write(text),
       writeErr: (text) => ctx.io.stderr.write(text),
+      // Help is wrapped to the terminal, so the terminal never breaks a word.
+      getOutHelpWidth: () => helpWidth(ctx),
+      getErrHelpWidth: () => helpWidth(ctx),
       // Errors are one line (DESIGN §8); under -o json reportError writes them once, as JSON.
       outputError: (text, write) => {
-        if (!json) write(`${text.trim().replace(/\s*\n\s*/g, ' ')} (add --help for usage)\n`);
+        if (!json)
+          write(`${showControls(text.trim().replace(/\s*\n\s*/g, ' '))} (add --help for usage)\n`);
       },
     })
     .hook('preAction', (_program, actionCommand) => {
+      refuseBlankOptions(actionCommand);
       ctx.configure(actionCommand.optsWithGlobals() as GlobalOptions, commandPath(actionCommand));
     });
   program.addHelpText(
@@ -86,6 +135,35 @@ Examples:
   $ crmctl help exit-codes`,
   );
   return program;
+}
+
+function helpWidth(ctx: Context): number {
+  return ctx.io.stdoutIsTTY ? Math.max(40, ctx.io.columns) : 80;
+}
+
+/** Free text that may really be empty; every other option needs a value (DESIGN §8). */
+const mayBeEmpty = new Set(['--subject', '--text', '--description']);
+
+/**
+ * An option given an empty or blank value is a usage error that names it: an empty filter must
+ * never mean "match everything", nor an empty --as "nobody in particular".
+ */
+function refuseBlankOptions(
+  command: Command<unknown[], Record<string, unknown>, Record<string, unknown>>,
+) {
+  for (let c: typeof command | null = command; c; c = c.parent as typeof command | null) {
+    for (const option of c.options) {
+      const name = option.long ?? option.short ?? option.name();
+      if (mayBeEmpty.has(name)) continue;
+      const source = c.getOptionValueSource(option.attributeName());
+      if (source !== 'cli' && source !== 'env') continue;
+      const value: unknown = c.getOptionValue(option.attributeName());
+      const values = Array.isArray(value) ? value : [value];
+      if (values.some((v) => typeof v === 'string' && v.trim() === '')) {
+        throw new UsageError(`${name} needs a value, not an empty one`);
+      }
+    }
+  }
 }
 
 function commandPath(
@@ -111,7 +189,7 @@ async function reportError(ctx: Context, error: unknown, json: boolean): Promise
     writeJsonError(ctx, code, message, exitCode);
   } else {
     const paint = await ctx.paint('stderr');
-    ctx.io.stderr.write(`${paint.red('error:')} ${message}\n`);
+    ctx.io.stderr.write(`${paint.red('error:')} ${showControls(message)}\n`);
     if (exitCode === ExitCode.internal) {
       const debug = ctx.env.CRMCTL_DEBUG === '1';
       ctx.io.stderr.write(

@@ -18,7 +18,7 @@ describe('help topics', () => {
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toBe('');
     const codes = [...result.stdout.matchAll(/^ {2}(\d+) +\S/gm)].map((m) => Number(m[1]));
-    expect(codes).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 70, 75, 130]);
+    expect(codes).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 70, 74, 75, 130, 143]);
     expect(codes).toEqual(Object.values(ExitCode).sort((a, b) => a - b));
     const meaning = (code: number) =>
       result.stdout.match(new RegExp(`^ {2}${code} +(.*)$`, 'm'))?.[1] ?? '';
@@ -32,7 +32,9 @@ describe('help topics', () => {
     expect(meaning(7)).toMatch(/cannot be used at all/);
     expect(meaning(70)).toMatch(/internal error/);
     expect(meaning(75)).toMatch(/busy.*retry later/);
+    expect(meaning(74)).toMatch(/could not write output.*committed/);
     expect(meaning(130)).toMatch(/interrupted/);
+    expect(meaning(143)).toMatch(/terminated/);
   });
 
   it('formatting describes every output format, --fields and colour', async () => {

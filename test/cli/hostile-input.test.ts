@@ -297,7 +297,7 @@ describe('bad ids are usage errors (exit 2)', () => {
         expect(result.exitCode, `${argv.join(' ')}`).toBe(2);
         expect(result.stdout, argv.join(' ')).toBe('');
         expect(result.stderr, argv.join(' ')).toMatch(
-          /must be a positive whole number|unknown option|argument missing/,
+          /must be a positive whole number|unknown option|argument missing|needs a value/,
         );
       }
     }
