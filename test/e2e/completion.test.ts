@@ -333,6 +333,71 @@ describe('completion in zsh, installed as _crmctl in $fpath (autoloaded by compi
   });
 });
 
+// readline itself, for what a COMP_WORDS harness can only assume: where it breaks words (`=`),
+// what it replaces, how it quotes file names. An interactive bash in a pseudo-terminal (driven
+// by zsh's zpty) gets the line, TAB, then a key bound to print the line as it now stands.
+const bashRc = `
+PS1='$ '
+source "$CRMCTL_COMPLETION_SCRIPT"
+bind -x '"\\C-t": printf "<<%s>>\\n" "$READLINE_LINE"'
+echo "READY-$((1))"
+`;
+const readlineDriver = `
+zmodload zsh/zpty || exit 3
+zpty b bash --rcfile "$1" --noprofile -i
+local line out=''
+while zpty -r b line; do [[ $line == *READY-1* ]] && break; done
+zpty -w -n b "$2"$'\\t\\x14'
+while zpty -r b line; do
+  out+=$line
+  [[ $out == *'<<'*'>>'* ]] && break
+done
+out=\${out##*'<<'}
+print -r -- "\${out%%'>>'*}"
+`;
+
+function afterTab(line: string): string {
+  const rc = join(root, 'bashrc');
+  const driver = join(root, 'readline.zsh');
+  if (!existsSync(driver)) {
+    writeFileSync(rc, bashRc);
+    writeFileSync(driver, readlineDriver);
+  }
+  const script = scriptFor('bash');
+  const result = spawnSync(shellPaths.zsh ?? 'zsh', ['-f', driver, rc, line], {
+    cwd: work,
+    env: { ...env, CRMCTL_COMPLETION_SCRIPT: script },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  if (result.error) throw result.error;
+  return result.stdout.replace(/\r?\n$/, '');
+}
+
+describe('completion in bash, through readline', () => {
+  it.for([
+    ['crmctl exc', 'crmctl exceptions '],
+    ['crmctl exceptions list -o c', 'crmctl exceptions list -o csv '],
+    ['crmctl exceptions list --output=ts', 'crmctl exceptions list --output=tsv '],
+    ['crmctl exceptions list --output=js', 'crmctl exceptions list --output=json'],
+    ['crmctl db backup no', 'crmctl db backup notes.md '],
+    ['crmctl exceptions import spam\\ l', 'crmctl exceptions import spam\\ list.txt '],
+    ['crmctl exceptions import "spam l', 'crmctl exceptions import "spam list.txt" '],
+    [
+      'crmctl exceptions import --rejects=spam\\ l',
+      'crmctl exceptions import --rejects=spam\\ list.txt ',
+    ],
+    ['crmctl exceptions import se', 'crmctl exceptions import seeds/'],
+    ['crmctl item add --title ', 'crmctl item add --title '],
+  ])('%s⇥ reads %s', ([typed, expected], ctx) => {
+    ctx.skip(
+      shellPaths.bash === undefined || shellPaths.zsh === undefined,
+      'needs bash, and zsh to drive it (.ci/run installs both)',
+    );
+    expect(afterTab(typed ?? '')).toBe(expected);
+  });
+});
+
 describe('the completion callback, over the whole command tree', () => {
   // Nothing is listed by hand: a command, option or choice added later is checked here too.
   async function programTree(): Promise<Command> {
