@@ -27,7 +27,6 @@ await build({
     'cli-progress',
     'csv-parse',
     '@inquirer/prompts',
-    '@bomb.sh/tab',
     '../../package.json',
   ],
   // The sources are ES modules that find files next to them through import.meta.url.

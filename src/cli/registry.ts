@@ -52,7 +52,7 @@ export function entriesFor(argv: string[]) {
   const [first, second] = words;
   const wanted = first === 'help' && second ? second : first;
   const entry = commandRegistry.find((e) => e.name === wanted);
-  if (!entry || wanted === 'completion' || first === 'complete') return commandRegistry;
+  if (!entry || wanted === 'completion') return commandRegistry;
   return first === 'help'
     ? commandRegistry.filter((e) => e === entry || e.name === 'help')
     : [entry];
