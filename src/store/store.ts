@@ -328,7 +328,10 @@ function sidecarProblem(path: string): string | undefined {
     try {
       accessSync(file, constants.R_OK | constants.W_OK);
       continue;
-    } catch {}
+    } catch (error) {
+      // Gone meanwhile: the last connection of another crmctl removes its -wal on closing.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+    }
     const what = `cannot use the store: ${file} (mode ${modeOf(found)}, ${found.size} bytes)`;
     if (found.uid === process.getuid?.()) {
       return `${what} is not readable and writable by you, its owner: chmod u+rw ${file}`;
