@@ -74,6 +74,7 @@ export class DamagedStoreError extends InputError {
     );
   }
 }
+
 // better-sqlite3 is a native addon: load it only when a command actually opens the store.
 const require = createRequire(import.meta.url);
 let DatabaseClass: typeof BetterSqlite3 | undefined;
