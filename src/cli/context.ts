@@ -91,13 +91,21 @@ export class Context {
     return join(dataHome, 'crmctl', 'crm.db');
   }
 
-  /** The store, opened (and created, migrated) on first use. */
+  /**
+   * The store, opened on first use as the command's access allows (see `storeAccessOf`): a
+   * command that writes creates a missing store (saying so on stderr) and migrates an old one;
+   * one that only reads finds it or exits 4.
+   */
   get store(): Store {
     if (!this.openedStore) {
       // A bad --now or --wait is refused before a new store file is created.
       const clock = this.clock;
-      const store = openStore(this.storePath, {
+      const access = storeAccessOf(this.commandPath);
+      const path = this.storePath;
+      const store = openStore(path, {
         busyTimeoutMs: this.waitMs,
+        create: access === 'write',
+        migrate: access !== 'inspect',
         onCreate: (created) => {
           seedNewStore(created, clock, osLogin(this.env));
           this.storeCreated = true;
@@ -106,6 +114,11 @@ export class Context {
       this.openedStore = watchCommits(store, () => {
         this.committed = true;
       });
+      // Even under --quiet: it happens once, and is the only sign of a mistyped --db.
+      // `init` says it in its own words.
+      if (this.storeCreated && this.commandPath !== 'init') {
+        this.io.stderr.write(`Created a new store at ${path}\n`);
+      }
     }
     return this.openedStore;
   }
@@ -217,6 +230,40 @@ function watchCommits(store: Store, onCommit: () => void): Store {
       return result;
     },
   };
+}
+
+/**
+ * How a command uses the store, by its command path: the one place that decides it (DESIGN §8).
+ * - `read`: commands that only read (`… list`, `… show`, `… check`, `… export`, `… log`,
+ *   `… batches`, `… get`, `… explain`, `… lint`, `history`): a missing or empty store is not
+ *   found (exit 4), never created; an older store is still brought up to date.
+ * - `inspect`: `db check` and `db backup` look at the store as it is: not found when missing,
+ *   never migrated, nothing in it changed.
+ * - `write`: everything else, `init` and `demo` included: a missing or empty file becomes a
+ *   new store.
+ * Commands that never open the store (`help`, `completion`, `--version`) need no entry.
+ */
+export type StoreAccess = 'read' | 'inspect' | 'write';
+
+const readingVerbs = new Set([
+  'list',
+  'show',
+  'check',
+  'export',
+  'log',
+  'batches',
+  'get',
+  'explain',
+  'lint',
+]);
+const readingCommands = new Set(['history']);
+const inspectingCommands = new Set(['db check', 'db backup']);
+
+export function storeAccessOf(commandPath: string): StoreAccess {
+  if (inspectingCommands.has(commandPath)) return 'inspect';
+  if (readingCommands.has(commandPath)) return 'read';
+  const words = commandPath.split(' ');
+  return words.length > 1 && readingVerbs.has(words.at(-1) ?? '') ? 'read' : 'write';
 }
 
 function osLogin(env: Env): string {

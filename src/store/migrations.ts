@@ -261,6 +261,34 @@ function rekeyPunycodeEmails(db: Database): void {
 export const latestVersion = migrations.at(-1)?.version ?? 0;
 
 /**
+ * The tables and indexes crmctl's schema has at `version`, read from the migrations' SQL: how a
+ * store made before crmctl stamped its `application_id` is recognised, and how a `user_version`
+ * changed by hand is caught (its tables then belong to another version).
+ */
+export function schemaAt(version: number): ReadonlySet<string> {
+  schemas ??= schemaByVersion();
+  return schemas[Math.max(0, Math.min(version, latestVersion))] ?? new Set();
+}
+
+let schemas: Set<string>[] | undefined;
+
+function schemaByVersion(): Set<string>[] {
+  const names = new Set<string>();
+  const byVersion = [new Set<string>()];
+  for (const migration of migrations) {
+    const sql = 'sql' in migration ? migration.sql.replace(/--[^\n]*/g, '') : '';
+    for (const [, verb, name = ''] of sql.matchAll(
+      /\b(CREATE|DROP)\s+(?:UNIQUE\s+)?(?:TABLE|INDEX|VIEW|TRIGGER)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?["`]?(\w+)/gi,
+    )) {
+      if (verb?.toUpperCase() === 'DROP') names.delete(name);
+      else names.add(name);
+    }
+    byVersion[migration.version] = new Set(names);
+  }
+  return byVersion;
+}
+
+/**
  * Applies the migrations after the store's current version up to `target`, inside the
  * caller's write transaction. Returns true when it built a brand-new store to the latest version.
  */

@@ -1,8 +1,9 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempDir } from '../helpers.js';
+import { snapshot } from '../e2e/support.js';
+import { newStore, runCli, tempDir } from '../helpers.js';
 
 const admin = userInfo().username;
 
@@ -176,7 +177,10 @@ describe('demo', () => {
     expect(again).toMatchObject({
       exitCode: 5,
       stdout: '',
-      stderr: `error: ${db} already has the demo: run it on a fresh store\n`,
+      stderr:
+        `error: ${db} already holds data (contact_points, contacts, history, items, settings): ` +
+        'the demo plays only in a new store. Run crmctl demo without --db for a temporary one, ' +
+        'or give --db a new file\n',
     });
     const asJson = await runCli(['--db', db, 'demo', '--json']);
     expect(JSON.parse(asJson.stderr)).toMatchObject({ error: { code: 'conflict', exitCode: 5 } });
@@ -215,6 +219,63 @@ describe('demo', () => {
       '2026-11-24T13:00:00.000Z\tbob\tuser\tstage-changed\titem #3\tstage: Prepare documents → Lost\n',
     );
     expect(result.stderr).toContain(`The demo store is ${db}: explore it with`);
+  });
+
+  it('ignores CRMCTL_DB: the real store there is left alone, the demo plays in a temporary one', async () => {
+    const { db: real, cli } = await newStore({ now: '2026-03-01T09:00:00Z' });
+    expect((await cli(['exceptions', 'add', 'spam@example.com'])).exitCode).toBe(0);
+    const before = snapshot(real);
+    const result = await runCli(['demo', '--json'], { env: { CRMCTL_DB: real } });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const { store } = result.json<DemoJson>();
+    try {
+      expect(store).not.toBe(real);
+      expect(store.startsWith(join(tmpdir(), 'crmctl-demo-'))).toBe(true);
+      expect(snapshot(real)).toEqual(before);
+    } finally {
+      rmSync(dirname(store), { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a --db that holds anything beyond a fresh store (exit 5), saying what, changing nothing', async () => {
+    const cases: [string, string[], string][] = [
+      [
+        'an exceptions entry',
+        ['exceptions', 'add', 'spam@example.com'],
+        'exceptions, history, operations',
+      ],
+      ['a user', ['user', 'add', 'sue'], 'history'],
+      ['a setting', ['settings', 'set', 'currency', 'EUR'], 'history, settings'],
+      ['a renamed stage', ['stage', 'rename', 'New', 'Fresh'], 'history'],
+    ];
+    for (const [what, change, held] of cases) {
+      const { db, cli } = await newStore({ now: '2026-03-01T09:00:00Z' });
+      expect((await cli(change)).exitCode, what).toBe(0);
+      const before = snapshot(db);
+      const refused = await runCli(['--db', db, 'demo']);
+      expect(refused, what).toMatchObject({
+        exitCode: 5,
+        stdout: '',
+        stderr: `error: ${db} already holds data (${held}): the demo plays only in a new store. Run crmctl demo without --db for a temporary one, or give --db a new file\n`,
+      });
+      expect(snapshot(db), what).toEqual(before);
+    }
+  });
+
+  it('plays in a --db that is fresh: just made by init, or an empty file', async () => {
+    const { db } = await newStore();
+    expect((await runCli(['--db', db, 'demo', '--json'])).exitCode).toBe(0);
+    const empty = join(tempDir(), 'empty.db');
+    writeFileSync(empty, '');
+    const played = await runCli(['--db', empty, 'demo', '--json']);
+    expect(played.exitCode, played.stderr).toBe(0);
+    expect(played.json<DemoJson>().store).toBe(empty);
+  });
+
+  it('says in its help where it plays', async () => {
+    const help = (await runCli(['demo', '--help'])).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain('CRMCTL_DB is ignored, so the demo never writes into your real store');
+    expect(help).toContain('a --db that already holds data is refused (exit 5)');
   });
 
   it('without --db or CRMCTL_DB it plays in a new temporary store', async () => {

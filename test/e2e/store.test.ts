@@ -23,11 +23,12 @@ type StoreModule = typeof import('../../src/store/store.js');
 type MigrationsModule = typeof import('../../src/store/migrations.js');
 
 describe('the store file', () => {
-  it('is created with mode 0600 (in a 0700 folder) by whatever command comes first', async () => {
+  it('is created with mode 0600 (in a 0700 folder) by the first command that writes', async () => {
     const folder = join(tempDir(), 'nested', 'crmctl');
     const db = join(folder, 'crm.db');
     const crm = crmctlFor(db, { now: NOW });
-    expect(ok(await crm(['item', 'list', '--json']))).toEqual([]);
+    expect((await crm(['item', 'list', '--json'])).exitCode).toBe(4);
+    expect(ok(await crm(['item', 'add', '--title', 'First', '--json']))).toMatchObject({ id: 1 });
     expect(statSync(db).mode & 0o777).toBe(0o600);
     expect(statSync(folder).mode & 0o777).toBe(0o700);
     // ...and it is a full store, made as `crmctl init` would make it.
