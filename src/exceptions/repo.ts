@@ -145,12 +145,9 @@ export function selectExceptions(db: Database, filter: ExceptionFilter): Excepti
 }
 
 /** The rows matching a filter, read lazily in id order: exports of millions of rows stay small. */
-export function iterateExceptions(
-  db: Database,
-  filter: ExceptionFilter,
-): IterableIterator<ExceptionRow> {
+export function* iterateExceptions(db: Database, filter: ExceptionFilter): Generator<ExceptionRow> {
   const { clause, params } = whereClause(filter);
-  return db
+  yield* db
     .prepare(`SELECT * FROM exceptions ${clause} ORDER BY id LIMIT @limit OFFSET @offset`)
     .iterate({
       ...params,
