@@ -74,9 +74,9 @@ export function checkFormatFlags(options: OutputOptions): void {
 }
 
 function fieldsHelp(view: View, width: number): string {
-  const lines = wrapWords(view.fields.join(', '), Math.max(40, Math.min(width, 100)) - 2);
-  const table = view.columns.join(', ');
-  return `\nFields (for --fields; JSON keys):\n${lines.map((l) => `  ${l}`).join('\n')}\nA table shows ${table} unless --fields says otherwise.`;
+  const names = view.fields.map((f) => (view.columns.includes(f) ? `${f}*` : f)).join(', ');
+  const lines = wrapWords(names, Math.max(40, Math.min(width, 100)) - 2);
+  return `\nFields (for --fields, the JSON keys; * shown in a table by default):\n${lines.map((l) => `  ${l}`).join('\n')}`;
 }
 
 export function formatOf(options: OutputOptions): OutputFormat {
