@@ -113,7 +113,7 @@ export async function printList(
   const fields = chosenFields(options, view);
   const cap = listing && !listing.limited && ctx.io.stdoutIsTTY ? terminalRows : undefined;
   const renderer = rendererFor(ctx, options, fields, view);
-  const writer = new StreamWriter(ctx.io.stdout);
+  const writer = new OutputWriter(ctx.io.stdout);
   const rows = (listing ? listing.rows : (list as Iterable<object>))[Symbol.iterator]();
   let shown = 0;
   let more = false;
@@ -163,7 +163,7 @@ export async function printRecord(
   const fields = options.fields
     ? chosenFields(options, view)
     : view.fields.filter((f) => f in record);
-  const writer = new StreamWriter(ctx.io.stdout);
+  const writer = new OutputWriter(ctx.io.stdout);
   if (ctx.io.stdoutIsTTY || tableAskedFor(options)) {
     const paint = await ctx.paint('stdout');
     const width = fields.reduce((widest, f) => Math.max(widest, f.length), 0);
@@ -212,7 +212,8 @@ function pick(record: AnyRecord, fields: string[]): AnyRecord {
 export function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'number') return numberText(value);
+  if (typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return value.map(cellText).join(', ');
   if (typeof value === 'object' && 'name' in value)
     return cellText((value as { name: unknown }).name);
@@ -226,7 +227,17 @@ function textOf(value: unknown, format: CellFormat): string {
 }
 
 function guardCell(value: unknown, format: CellFormat): string {
-  return typeof value === 'number' && !format ? String(value) : guardFormula(textOf(value, format));
+  return typeof value === 'number' && !format
+    ? numberText(value)
+    : guardFormula(textOf(value, format));
+}
+
+/**
+ * A number as String() writes it, without String()'s cache of recent conversions: in a list of
+ * millions, every cached id string outlives a garbage collection, and the heap grows with it.
+ */
+function numberText(value: number): string {
+  return Number.isFinite(value) ? JSON.stringify(value) : String(value);
 }
 
 /**
@@ -557,29 +568,52 @@ function loadStringWidth(): (text: string) => number {
   }
 }
 
-/** Buffers output and writes it in large pieces, waiting when the reader is slower (backpressure). */
-class StreamWriter {
-  private buffered = '';
+const chunkBytes = 1 << 16;
+
+/**
+ * Buffers output and writes it in large pieces, waiting when the reader is slower
+ * (backpressure). The text is copied into a Buffer as it comes, outside the JavaScript heap:
+ * the rows' strings then die young, and the heap stays the same size however long the list.
+ * For any long output to a stream: `if (writer.add(text)) await writer.flush();` per piece,
+ * `await writer.flush()` at the end; stop when `closed` (the reader went away).
+ */
+export class OutputWriter {
+  private chunk = Buffer.allocUnsafeSlow(chunkBytes);
+  private used = 0;
+  private readonly full: Buffer[] = [];
   closed = false;
 
   constructor(private readonly stream: Writable) {}
 
   /** Adds text; true when enough is buffered that the caller should `await flush()`. */
   add(text: string): boolean {
-    this.buffered += text;
-    return this.buffered.length >= 1 << 16;
+    if (text === '') return this.full.length > 0;
+    const size = Buffer.byteLength(text);
+    if (this.used + size > this.chunk.length) {
+      if (this.used > 0) this.full.push(this.chunk.subarray(0, this.used));
+      this.chunk = Buffer.allocUnsafeSlow(Math.max(chunkBytes, size));
+      this.used = 0;
+    }
+    this.used += this.chunk.write(text, this.used);
+    return this.full.length > 0;
   }
 
   async flush(): Promise<void> {
-    const text = this.buffered;
-    this.buffered = '';
-    if (text === '' || this.closed) return;
-    if (!this.stream.writable) {
-      // The reader went away (`| head`): stop reading the store for nobody.
-      this.closed = true;
-      return;
+    if (this.used > 0) {
+      this.full.push(this.chunk.subarray(0, this.used));
+      // The stream holds on to what it was given until it is written: a new chunk for more.
+      this.chunk = Buffer.allocUnsafeSlow(chunkBytes);
+      this.used = 0;
     }
-    if (!this.stream.write(text)) await drained(this.stream);
+    for (const piece of this.full.splice(0)) {
+      if (this.closed) return;
+      if (!this.stream.writable) {
+        // The reader went away (`| head`): stop reading the store for nobody.
+        this.closed = true;
+        return;
+      }
+      if (!this.stream.write(piece)) await drained(this.stream);
+    }
     if (!this.stream.writable) this.closed = true;
   }
 }

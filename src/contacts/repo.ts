@@ -80,6 +80,8 @@ export function* iterateParties(
   filter: PartyFilter,
 ): Generator<PartyRow> {
   const { clause, params } = partyWhere(filter);
+  // A whole list read through the memory map would keep every page it read resident.
+  if (filter.limit === undefined) db.pragma('mmap_size = 0');
   yield* db
     .prepare(`SELECT * FROM ${table} ${clause} ORDER BY id LIMIT @limit OFFSET @offset`)
     .iterate({

@@ -56,12 +56,17 @@ function historyWhere(filter: HistoryFilter): { clause: string; params: Record<s
 }
 
 export function selectHistory(db: Database, filter: HistoryFilter): HistoryRow[] {
-  return [...iterateHistory(db, filter)];
+  const { clause, params } = historyWhere(filter);
+  return db
+    .prepare(`SELECT * FROM history ${clause} ORDER BY at, id LIMIT @limit OFFSET @offset`)
+    .all({ ...params, limit: filter.limit ?? -1, offset: filter.offset ?? 0 }) as HistoryRow[];
 }
 
 /** History entries in time order, read lazily. */
 export function* iterateHistory(db: Database, filter: HistoryFilter): Generator<HistoryRow> {
   const { clause, params } = historyWhere(filter);
+  // A whole list read through the memory map would keep every page it read resident.
+  if (filter.limit === undefined) db.pragma('mmap_size = 0');
   yield* db
     .prepare(`SELECT * FROM history ${clause} ORDER BY at, id LIMIT @limit OFFSET @offset`)
     .iterate({

@@ -76,6 +76,8 @@ export function* iterateCommunications(
   filter: CommunicationFilter,
 ): Generator<CommunicationRow> {
   const { clause, params } = communicationWhere(filter);
+  // A whole list read through the memory map would keep every page it read resident.
+  if (filter.limit === undefined) db.pragma('mmap_size = 0');
   yield* db
     .prepare(`SELECT * FROM communications ${clause} ORDER BY at, id LIMIT @limit OFFSET @offset`)
     .iterate({

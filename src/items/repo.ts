@@ -114,12 +114,17 @@ function itemWhere(filter: ItemFilter): { clause: string; params: Record<string,
 }
 
 export function selectItems(db: Database, filter: ItemFilter): ItemRow[] {
-  return [...iterateItems(db, filter)];
+  const { clause, params } = itemWhere(filter);
+  return db
+    .prepare(`${itemSelect} ${clause} ORDER BY i.id LIMIT @limit OFFSET @offset`)
+    .all({ ...params, limit: filter.limit ?? -1, offset: filter.offset ?? 0 }) as ItemRow[];
 }
 
 /** The items matching a filter in id order, read lazily: lists of any length stay small. */
 export function* iterateItems(db: Database, filter: ItemFilter): Generator<ItemRow> {
   const { clause, params } = itemWhere(filter);
+  // A whole list read through the memory map would keep every page it read resident.
+  if (filter.limit === undefined) db.pragma('mmap_size = 0');
   yield* db.prepare(`${itemSelect} ${clause} ORDER BY i.id LIMIT @limit OFFSET @offset`).iterate({
     ...params,
     limit: filter.limit ?? -1,

@@ -197,9 +197,11 @@ describe('-o json / jsonl', () => {
       { id: 2 },
       { id: 3 },
     ]);
-    expect(
-      (await cli(['item', 'list', '-o', 'json', '--json', '--fields', 'id'])).json(),
-    ).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
+    expect((await cli(['item', 'list', '-o', 'json', '--json', '--fields', 'id'])).json()).toEqual([
+      { id: 1 },
+      { id: 2 },
+      { id: 3 },
+    ]);
   });
 
   it('jsonl: one compact object per line, the same objects as json', async () => {
@@ -398,7 +400,9 @@ describe('colour', () => {
     const table = await cli(['item', 'list', '--fields', 'id'], { tty: true });
     expect(table.stdout).toContain('\x1b[1m ID \x1b[22m');
     expect(table.stdout).toContain('\x1b[90m┌────┐\x1b[39m');
-    expect(stripAnsi(table.stdout)).toBe('┌────┐\n│ ID │\n├────┤\n│ 1  │\n│ 2  │\n│ 3  │\n└────┘\n');
+    expect(stripAnsi(table.stdout)).toBe(
+      '┌────┐\n│ ID │\n├────┤\n│ 1  │\n│ 2  │\n│ 3  │\n└────┘\n',
+    );
     const show = await cli(['item', 'show', '1', '--fields', 'id'], { tty: true });
     expect(show.stdout).toBe('\x1b[1mid\x1b[22m  1\n');
     const drawing = await cli(['pipeline', 'show'], { tty: true, columns: 200 });
