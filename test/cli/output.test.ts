@@ -122,6 +122,41 @@ describe('-o table', () => {
     expect(result.stdout).not.toContain('…');
   });
 
+  it('wide characters count two columns: the borders stay aligned', async () => {
+    const { cli } = await newStore({ now });
+    await cli(['contact', 'add', '--name', '山田太郎']);
+    await cli(['contact', 'add', '--name', 'Ann']);
+    const result = await cli(['contact', 'list', '--fields', 'id,name'], {
+      tty: true,
+      env: { NO_COLOR: '1' },
+    });
+    expect(result.stdout).toBe(
+      [
+        '┌────┬──────────┐',
+        '│ ID │ Name     │',
+        '├────┼──────────┤',
+        '│ 1  │ 山田太郎 │',
+        '│ 2  │ Ann      │',
+        '└────┴──────────┘',
+        '',
+      ].join('\n'),
+    );
+    // Wrapped by display width, never split inside a character: each line fits 16 columns.
+    await cli(['contact', 'add', '--name', '東京都千代田区丸の内一丁目']);
+    const narrow = await cli(['contact', 'list', '--fields', 'id,name'], {
+      tty: true,
+      columns: 16,
+      env: { NO_COLOR: '1' },
+    });
+    const width = (line: string) =>
+      [...line].reduce((w, c) => w + (/[\u3000-\u9fff]/.test(c) ? 2 : 1), 0);
+    const lines = narrow.stdout.split('\n').filter(Boolean);
+    for (const line of lines) expect(width(line), line).toBeLessThanOrEqual(16);
+    expect(lines.map((line) => line.split('│')[2]?.trim()).join('')).toContain(
+      '東京都千代田区丸の内一丁目',
+    );
+  });
+
   it('too narrow for a readable table: each row as a block of labelled lines', async () => {
     const { cli } = await store();
     const result = await cli(['item', 'list', '--fields', 'id,title,createdAt,updatedAt'], {
