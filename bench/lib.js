@@ -1,6 +1,6 @@
 // Small helpers shared by the benchmarks: run a command several times, take medians, save results.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -87,4 +87,46 @@ export function crmctl(args, env) {
   if (result.status !== 0)
     throw new Error(`crmctl ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
   return result.stdout;
+}
+
+/**
+ * Runs node with `args`, sampling its peak resident memory (VmHWM, which the kernel keeps) from
+ * /proc until it exits. With `readStdout`, its stdout is a pipe read as fast as it comes (and
+ * counted), as a script reading the output would; otherwise it goes nowhere.
+ */
+export function measurePeak(args, env, options = {}) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, args, {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', options.readStdout ? 'pipe' : 'ignore', 'pipe'],
+    });
+    let peakKb = 0;
+    let stderr = '';
+    let stdoutBytes = 0;
+    child.stdout?.on('data', (chunk) => {
+      stdoutBytes += chunk.length;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const sample = () => {
+      try {
+        const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+        const match = /VmHWM:\s+(\d+) kB/.exec(status);
+        if (match) peakKb = Math.max(peakKb, Number(match[1]));
+      } catch {
+        // the process has just exited
+      }
+    };
+    const timer = setInterval(sample, 20);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearInterval(timer);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (code !== 0 && !(options.okStatuses ?? []).includes(code))
+        reject(new Error(`${args.join(' ')} exited ${code}: ${stderr}`));
+      else resolve({ seconds, peakMb: peakKb / 1024, stdoutBytes, code });
+    });
+  });
 }

@@ -1,8 +1,9 @@
 // `npm run bench [name…]`: runs the benchmarks (all by default) and writes bench/results/*.json.
 import { runImport } from './import.js';
+import { runLists } from './lists.js';
 import { runStartup } from './startup.js';
 
-const benchmarks = { startup: runStartup, import: runImport };
+const benchmarks = { startup: runStartup, import: runImport, lists: runLists };
 const wanted = process.argv.slice(2);
 const names = wanted.length ? wanted : Object.keys(benchmarks);
 for (const name of names) {

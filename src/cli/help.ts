@@ -23,19 +23,38 @@ const topics: Record<string, { summary: string; text: string }> = {
 `,
   },
   formatting: {
-    summary: 'output formats, fields, colours',
+    summary: 'output formats, fields, long lists, colours, control characters',
     text: `Output of list and show commands:
 
   -o table   (default) a bordered table on a terminal; piped, plain tab-separated rows
-             without a header, never truncated
+             without a header, never truncated. Asked for (-o table), a table even
+             when piped
   -o json    one JSON document: an array for lists, an object for show commands
-  --json     short for -o json
-  -o jsonl   one JSON object per line, streamed
+  --json     short for -o json (with another -o it is a usage error)
+  -o jsonl   one JSON object per line
   -o csv     RFC 4180 with a header row; cells that start with = + - @ or a tab get a
              leading ' so spreadsheets do not run them as formulas (imports undo it)
-  -o tsv     tab-separated with a header row; tabs and newlines escaped as \\t and \\n
-  --fields a,b   choose and order the fields (JSON keys); an unknown field is a usage error
-             that lists the available ones
+  -o tsv     tab-separated with a header row; tabs, newlines and backslashes escaped as
+             \\t, \\n and \\\\
+  --fields a,b   choose and order the fields (JSON keys); each command's help lists them;
+             an unknown field is a usage error that lists the available ones
+
+Lists stream from the store as they are written, in every format: memory stays the same
+however long the list. On a terminal, a list without --limit shows its first 100 rows
+and says on stderr how many there are (use --limit N, or pipe the output to get all);
+piped or redirected, every row.
+
+Tables fit the terminal: cells wrap, never cut; ids, numbers and times keep their whole
+width; headers read as words (Created at for createdAt). Too narrow for that, each row
+is printed as a block of "Label  value" lines.
+
+Control characters: stored text (names, titles, comments, subjects, field values) can
+hold escape sequences that a terminal would obey. On a terminal every format shows them
+as escapes instead: \\n, \\r, \\t, \\x1b for other controls up to U+00FF (DEL and
+U+0080-U+009F included), \\u202e for line separators and bidi controls (U+2028, U+2029,
+U+202A-U+202E, U+2066-U+2069); JSON writes them as \\u001b (still valid JSON, the same
+data). Piped or redirected, csv, tsv, json and jsonl are the exact data. Error messages
+always show them escaped.
 
 Times are ISO-8601 UTC (2026-11-23T09:30:00.000Z); ids are integers; JSON keys are
 camelCase and are only ever added, never renamed or removed.

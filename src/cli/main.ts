@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { CrmError, ExitCode, UsageError } from '../errors.js';
 import { Context, type Env, type GlobalOptions } from './context.js';
-import { showControls } from './escape.js';
+import { escapeControls } from './escape.js';
 import { type IOStreams, processStreams } from './io.js';
 import { removePartialFiles } from './partial-files.js';
 import type { Prompter } from './prompter.js';
@@ -118,7 +118,9 @@ function buildProgram(ctx: Context, json: boolean): Command {
       // Errors are one line (DESIGN §8); under -o json reportError writes them once, as JSON.
       outputError: (text, write) => {
         if (!json)
-          write(`${showControls(text.trim().replace(/\s*\n\s*/g, ' '))} (add --help for usage)\n`);
+          write(
+            `${escapeControls(text.trim().replace(/\s*\n\s*/g, ' '))} (add --help for usage)\n`,
+          );
       },
     })
     .hook('preAction', (_program, actionCommand) => {
@@ -189,7 +191,7 @@ async function reportError(ctx: Context, error: unknown, json: boolean): Promise
     writeJsonError(ctx, code, message, exitCode);
   } else {
     const paint = await ctx.paint('stderr');
-    ctx.io.stderr.write(`${paint.red('error:')} ${showControls(message)}\n`);
+    ctx.io.stderr.write(`${paint.red('error:')} ${escapeControls(message)}\n`);
     if (exitCode === ExitCode.internal) {
       const debug = ctx.env.CRMCTL_DEBUG === '1';
       ctx.io.stderr.write(

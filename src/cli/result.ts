@@ -1,9 +1,10 @@
 import type { Context } from './context.js';
-import { formatOf, type OutputOptions, printRecord, type View } from './output.js';
+import { formatOf, type OutputOptions, printRecord, tableAskedFor, type View } from './output.js';
 
 /**
- * What a command that changes something prints: the record in the chosen format, or, for
- * people, its identifier on stdout (so `id=$(crmctl item add …)` works) and a note on stderr.
+ * What a command that changes something prints: the record in the chosen format (-o table
+ * asked for included), or by default its identifier on stdout (so `id=$(crmctl item add …)`
+ * works) and a note on stderr.
  */
 export async function printChange(
   ctx: Context,
@@ -12,7 +13,7 @@ export async function printChange(
   view: View,
   summary: { id: string | number; note: string },
 ): Promise<void> {
-  if (formatOf(options) !== 'table' || options.fields) {
+  if (formatOf(options) !== 'table' || options.fields || tableAskedFor(options)) {
     await printRecord(ctx, record, options, view);
     return;
   }

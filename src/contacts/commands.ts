@@ -62,6 +62,7 @@ function registerParty(program: Command, ctx: Context, kind: PartyKind): void {
         'country for phones in national format (default: settings default-country)',
       )
       .option(flag, `link a ${other} (repeatable)`, collect),
+    view,
   )
     .addHelpText(
       'after',
@@ -92,6 +93,7 @@ function registerParty(program: Command, ctx: Context, kind: PartyKind): void {
       .option('--phone <phone>', 'has this phone, in any spelling')
       .option('--email <email>', 'has this email (case-insensitive)')
       .option('--country <code>', 'country for a --phone in national format'),
+    view,
   )
     .addHelpText(
       'after',
@@ -115,6 +117,7 @@ function registerParty(program: Command, ctx: Context, kind: PartyKind): void {
 
   withOutputOptions(
     group.command('show').description(`Show a ${kind}`).argument('<id>', `${kind} id`),
+    view,
   )
     .addHelpText('after', examples(`crmctl ${kind} show 7 --json`))
     .action(async (id, options) => {
@@ -139,6 +142,7 @@ function registerParty(program: Command, ctx: Context, kind: PartyKind): void {
         `replace the linked ${other === 'company' ? 'companies' : 'contacts'} (repeatable; none: unlink all)`,
         collect,
       ),
+    view,
   )
     .addHelpText(
       'after',

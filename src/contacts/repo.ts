@@ -59,9 +59,9 @@ export interface PartyFilter {
   offset?: number;
 }
 
-export function selectParties(db: Database, table: PartyTable, filter: PartyFilter): PartyRow[] {
+function partyWhere(filter: PartyFilter): { clause: string; params: Record<string, unknown> } {
   const where: string[] = [];
-  const params: Record<string, unknown> = { limit: filter.limit ?? -1, offset: filter.offset ?? 0 };
+  const params: Record<string, unknown> = {};
   if (filter.nameContains !== undefined) {
     where.push(`name LIKE @pattern ESCAPE '\\'`);
     params.pattern = likePattern(filter.nameContains);
@@ -70,10 +70,30 @@ export function selectParties(db: Database, table: PartyTable, filter: PartyFilt
     where.push(`id IN (SELECT value FROM json_each(@ids))`);
     params.ids = JSON.stringify(filter.ids);
   }
-  const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  return db
+  return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+}
+
+/** The contacts or companies matching a filter in id order, read lazily. */
+export function* iterateParties(
+  db: Database,
+  table: PartyTable,
+  filter: PartyFilter,
+): Generator<PartyRow> {
+  const { clause, params } = partyWhere(filter);
+  // A whole list read through the memory map would keep every page it read resident.
+  if (filter.limit === undefined) db.pragma('mmap_size = 0');
+  yield* db
     .prepare(`SELECT * FROM ${table} ${clause} ORDER BY id LIMIT @limit OFFSET @offset`)
-    .all(params) as PartyRow[];
+    .iterate({
+      ...params,
+      limit: filter.limit ?? -1,
+      offset: filter.offset ?? 0,
+    }) as IterableIterator<PartyRow>;
+}
+
+export function countParties(db: Database, table: PartyTable, filter: PartyFilter): number {
+  const { clause, params } = partyWhere(filter);
+  return db.prepare(`SELECT count(*) FROM ${table} ${clause}`).pluck().get(params) as number;
 }
 
 export function insertContactPoints(db: Database, rows: ContactPointRow[]): void {

@@ -2,13 +2,16 @@ import { normaliseEmail } from '../contact-details/email.js';
 import { normalisePhone } from '../contact-details/phone.js';
 import { NotFoundError, UsageError } from '../errors.js';
 import { recordChange } from '../history/service.js';
+import { afterOffset, inPages, type Listing } from '../listing.js';
 import { nowIso, type Session } from '../session.js';
 import { defaultCountry } from '../settings/service.js';
 import {
   type ContactPointRow,
+  countParties,
   deleteContactPoints,
   insertContactPoints,
   insertParty,
+  iterateParties,
   type OwnerType,
   type PartyRow,
   type PartyTable,
@@ -18,7 +21,6 @@ import {
   selectContactIdsOfCompanies,
   selectContactPoints,
   selectOwnersByKey,
-  selectParties,
   selectParty,
   touchParty,
   updatePartyRow,
@@ -263,7 +265,7 @@ export function listParties(
   session: Session,
   kind: PartyKind,
   options: ListPartiesOptions,
-): (Contact | Company)[] {
+): Listing<Contact | Company> {
   let ids: number[] | undefined;
   for (const [lookupKind, raw] of [
     ['phone', options.phone],
@@ -276,14 +278,22 @@ export function listParties(
       .map((o) => o.id);
     ids = ids === undefined ? owners : ids.filter((id) => owners.includes(id));
   }
-  const rows = selectParties(session.store.db, tableOf[kind], {
-    nameContains: options.search,
-    ids,
+  const { db } = session.store;
+  const filter = { nameContains: options.search, ids };
+  const rows = iterateParties(db, tableOf[kind], {
+    ...filter,
     limit: options.limit,
     offset: options.offset,
   });
-  return toParties(session, kind, rows);
+  return {
+    rows: inPages(rows, listPage, (page) => toParties(session, kind, page)),
+    limited: options.limit !== undefined,
+    total: () => afterOffset(countParties(db, tableOf[kind], filter), options.offset),
+  };
 }
+
+/** Contacts and companies looked up (phones, emails, links) a page at a time while a list streams. */
+const listPage = 1000;
 
 function toParties(session: Session, kind: PartyKind, rows: PartyRow[]): (Contact | Company)[] {
   const ids = rows.map((r) => r.id);

@@ -63,7 +63,7 @@ export const commands: CommandModule['commands'] = {
           ),
         );
         ctx.out('Timeline');
-        await printList(ctx, result.timeline, { output: 'table' }, historyView);
+        await printList(ctx, result.timeline, {}, historyView);
         ctx.note(
           `\nThe demo store is ${ctx.storePath}: explore it with\n  crmctl --db ${ctx.storePath} item list\n  crmctl --db ${ctx.storePath} pipeline show "${demoPipelineName}"`,
         );

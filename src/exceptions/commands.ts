@@ -11,7 +11,7 @@ import {
   wantsJson,
   withOutputOptions,
 } from '../cli/output.js';
-import { examples, parseId, parseLimit, parseOffset } from '../cli/parse.js';
+import { examples, parseId, parseLimit, parseOffset, withPaging } from '../cli/parse.js';
 import { startProgress } from '../cli/progress.js';
 import type { CommandModule } from '../cli/registry.js';
 import { parseSince } from '../clock.js';
@@ -311,7 +311,10 @@ export const commands: CommandModule['commands'] = {
       });
 
     withOutputOptions(
-      exceptions.command('batches').description('List import batches with their counts'),
+      withPaging(
+        exceptions.command('batches').description('List import batches with their counts'),
+      ),
+      batchView,
     )
       .addHelpText(
         'after',
@@ -321,7 +324,7 @@ export const commands: CommandModule['commands'] = {
         const session = ctx.session('exceptions.view');
         await printList(
           ctx,
-          listOperations(session, 'exceptions-import').map((o) => ({ ...o })),
+          listOperations(session, 'exceptions-import', options),
           options,
           batchView,
         );
@@ -468,10 +471,13 @@ export const commands: CommandModule['commands'] = {
       withFilters(
         exceptions
           .command('list')
-          .description('List entries, filtered (needs exceptions.view)')
+          .description(
+            'List entries, filtered (needs exceptions.view); on a terminal the first 100 unless --limit',
+          )
           .option('--limit <n>', 'at most this many')
           .option('--offset <n>', 'skip this many first'),
       ),
+      entryView,
     )
       .addHelpText(
         'after',
@@ -488,12 +494,7 @@ export const commands: CommandModule['commands'] = {
           limit: options.limit === undefined ? undefined : parseLimit(options.limit),
           offset: options.offset === undefined ? undefined : parseOffset(options.offset),
         });
-        await printList(
-          ctx,
-          entries.map((e) => ({ ...e })),
-          options,
-          entryView,
-        );
+        await printList(ctx, entries, options, entryView);
       });
 
     withFilters(

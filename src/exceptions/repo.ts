@@ -144,13 +144,15 @@ export function selectExceptions(db: Database, filter: ExceptionFilter): Excepti
     .all({ ...params, limit: filter.limit ?? -1, offset: filter.offset ?? 0 }) as ExceptionRow[];
 }
 
-/** The rows matching a filter, read lazily in id order: exports of millions of rows stay small. */
-export function iterateExceptions(
-  db: Database,
-  filter: ExceptionFilter,
-): IterableIterator<ExceptionRow> {
+/**
+ * The rows matching a filter in id order, read as they are consumed (the statement starts at
+ * the first row): lists and exports of millions of rows stay small.
+ */
+export function* iterateExceptions(db: Database, filter: ExceptionFilter): Generator<ExceptionRow> {
   const { clause, params } = whereClause(filter);
-  return db
+  // A whole list read through the memory map would keep every page of the table resident.
+  if (filter.limit === undefined) readWithoutMemoryMap(db);
+  yield* db
     .prepare(`SELECT * FROM exceptions ${clause} ORDER BY id LIMIT @limit OFFSET @offset`)
     .iterate({
       ...params,

@@ -4,6 +4,7 @@ import { isCountryCode, normalisePhone } from '../contact-details/phone.js';
 import type { Normalised } from '../contact-details/reasons.js';
 import { ConflictError, NotFoundError, UsageError } from '../errors.js';
 import { recordChange } from '../history/service.js';
+import { afterOffset, type Listing, mapRows } from '../listing.js';
 import {
   finishOperation,
   getOperation,
@@ -219,8 +220,25 @@ function toFilter(session: Session, options: ListExceptionsOptions): ExceptionFi
   return filter;
 }
 
-export function listExceptions(session: Session, options: ListExceptionsOptions): ExceptionEntry[] {
-  return selectExceptions(session.store.db, toFilter(session, options)).map(toEntry);
+/** The entries matching a filter, read as they are printed (a list of millions stays small). */
+export function listExceptions(
+  session: Session,
+  options: ListExceptionsOptions,
+): Listing<ExceptionEntry> {
+  const filter = toFilter(session, options);
+  return {
+    rows: mapRows(iterateExceptions(session.store.db, filter), toEntry),
+    limited: options.limit !== undefined,
+    total: () =>
+      afterOffset(
+        countExceptionsMatching(session.store.db, {
+          ...filter,
+          limit: undefined,
+          offset: undefined,
+        }),
+        options.offset,
+      ),
+  };
 }
 
 /** The entries matching a filter, one at a time (for exports of any size). */

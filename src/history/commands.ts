@@ -2,7 +2,7 @@ import { printList, type View, withOutputOptions } from '../cli/output.js';
 import { examples, parseId, withPaging } from '../cli/parse.js';
 import type { CommandModule } from '../cli/registry.js';
 import { parseSince } from '../clock.js';
-import { listHistory } from './service.js';
+import { historyListing } from './service.js';
 
 /** "stage: New → Prepayment; amount: 100 → 120" for people; JSON keeps the structure. */
 export function describeChanges(value: unknown): string {
@@ -50,6 +50,7 @@ export const commands: CommandModule['commands'] = {
         .option('--item <id>', 'only this item')
         .option('--actor <login>', 'only changes made by this user (system: automation)')
         .option('--since <time>', 'only changes at or after this time (ISO-8601, or 7d, 12h …)'),
+      historyView,
     )
       .addHelpText(
         'after',
@@ -57,7 +58,7 @@ export const commands: CommandModule['commands'] = {
       )
       .action(async (options) => {
         const session = ctx.session('items.view');
-        const entries = listHistory(session, {
+        const entries = historyListing(session, {
           entity:
             options.item === undefined
               ? undefined

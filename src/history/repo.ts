@@ -33,12 +33,9 @@ export interface HistoryFilter {
   offset?: number;
 }
 
-export function selectHistory(db: Database, filter: HistoryFilter): HistoryRow[] {
+function historyWhere(filter: HistoryFilter): { clause: string; params: Record<string, unknown> } {
   const where: string[] = [];
-  const params: Record<string, unknown> = {
-    limit: filter.limit ?? -1,
-    offset: filter.offset ?? 0,
-  };
+  const params: Record<string, unknown> = {};
   if (filter.entityType !== undefined) {
     where.push('entity_type = @entityType');
     params.entityType = filter.entityType;
@@ -55,8 +52,31 @@ export function selectHistory(db: Database, filter: HistoryFilter): HistoryRow[]
     where.push('at >= @since');
     params.since = filter.since;
   }
-  const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+}
+
+export function selectHistory(db: Database, filter: HistoryFilter): HistoryRow[] {
+  const { clause, params } = historyWhere(filter);
   return db
     .prepare(`SELECT * FROM history ${clause} ORDER BY at, id LIMIT @limit OFFSET @offset`)
-    .all(params) as HistoryRow[];
+    .all({ ...params, limit: filter.limit ?? -1, offset: filter.offset ?? 0 }) as HistoryRow[];
+}
+
+/** History entries in time order, read lazily. */
+export function* iterateHistory(db: Database, filter: HistoryFilter): Generator<HistoryRow> {
+  const { clause, params } = historyWhere(filter);
+  // A whole list read through the memory map would keep every page it read resident.
+  if (filter.limit === undefined) db.pragma('mmap_size = 0');
+  yield* db
+    .prepare(`SELECT * FROM history ${clause} ORDER BY at, id LIMIT @limit OFFSET @offset`)
+    .iterate({
+      ...params,
+      limit: filter.limit ?? -1,
+      offset: filter.offset ?? 0,
+    }) as IterableIterator<HistoryRow>;
+}
+
+export function countHistory(db: Database, filter: HistoryFilter): number {
+  const { clause, params } = historyWhere(filter);
+  return db.prepare(`SELECT count(*) FROM history ${clause}`).pluck().get(params) as number;
 }

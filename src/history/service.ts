@@ -1,5 +1,13 @@
+import { afterOffset, type Listing, mapRows } from '../listing.js';
 import { nowIso, type Session } from '../session.js';
-import { type HistoryRow, insertHistory, selectHistory } from './repo.js';
+import {
+  countHistory,
+  type HistoryFilter,
+  type HistoryRow,
+  insertHistory,
+  iterateHistory,
+  selectHistory,
+} from './repo.js';
 
 export interface EntityRef {
   type: string;
@@ -49,16 +57,38 @@ export interface ListHistoryOptions {
   offset?: number;
 }
 
-export function listHistory(session: Session, options: ListHistoryOptions): HistoryEntry[] {
-  const rows = selectHistory(session.store.db, {
+function historyFilter(options: ListHistoryOptions): HistoryFilter {
+  return {
     entityType: options.entity?.type ?? options.entityType,
     entityId: options.entity?.id,
     actor: options.actor,
     since: options.since?.toISOString(),
     limit: options.limit,
     offset: options.offset,
-  });
-  return rows.map(toHistoryEntry);
+  };
+}
+
+/** History entries as an array: a record's timeline. */
+export function listHistory(session: Session, options: ListHistoryOptions): HistoryEntry[] {
+  return selectHistory(session.store.db, historyFilter(options)).map(toHistoryEntry);
+}
+
+/** History entries read as they are printed: `crmctl history` over years of changes stays small. */
+export function historyListing(
+  session: Session,
+  options: ListHistoryOptions,
+): Listing<HistoryEntry> {
+  const { db } = session.store;
+  const filter = historyFilter(options);
+  return {
+    rows: mapRows(iterateHistory(db, filter), toHistoryEntry),
+    limited: options.limit !== undefined,
+    total: () =>
+      afterOffset(
+        countHistory(db, { ...filter, limit: undefined, offset: undefined }),
+        options.offset,
+      ),
+  };
 }
 
 function toHistoryEntry(row: HistoryRow): HistoryEntry {

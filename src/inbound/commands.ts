@@ -8,7 +8,7 @@ import {
   type View,
   withOutputOptions,
 } from '../cli/output.js';
-import { examples, parseLimit } from '../cli/parse.js';
+import { examples, withPaging } from '../cli/parse.js';
 import type { CommandModule } from '../cli/registry.js';
 import { parseSince } from '../clock.js';
 import {
@@ -55,12 +55,14 @@ async function printInbound(ctx: Context, options: OutputOptions, result: Inboun
 
 function registerLog(command: Command, ctx: Context, channel: Channel) {
   withOutputOptions(
-    command
-      .command('log')
-      .description(`The communication log of inbound ${channel}s, saved to the CRM or not`)
-      .option('--status <status>', 'saved or blocked')
-      .option('--since <time>', 'at or after (ISO-8601, or 7d …)')
-      .option('--limit <n>', 'at most this many'),
+    withPaging(
+      command
+        .command('log')
+        .description(`The communication log of inbound ${channel}s, saved to the CRM or not`)
+        .option('--status <status>', 'saved or blocked')
+        .option('--since <time>', 'at or after (ISO-8601, or 7d …)'),
+    ),
+    communicationView,
   )
     .addHelpText(
       'after',
@@ -73,14 +75,10 @@ function registerLog(command: Command, ctx: Context, channel: Channel) {
         status: options.status,
         since:
           options.since === undefined ? undefined : parseSince(options.since, '--since', ctx.clock),
-        limit: options.limit === undefined ? undefined : parseLimit(options.limit),
+        limit: options.limit,
+        offset: options.offset,
       });
-      await printList(
-        ctx,
-        entries.map((e) => ({ ...e })),
-        options,
-        communicationView,
-      );
+      await printList(ctx, entries, options, communicationView);
     });
 }
 
@@ -110,6 +108,7 @@ export const commands: CommandModule['commands'] = {
         .addOption(new Option('--subject <subject>', 'subject').makeOptionMandatory())
         .option('--message-id <id>', 'its Message-ID')
         .option('--in-reply-to <id>', 'the Message-ID it replies to'),
+      resultView,
     )
       .addHelpText(
         'after',
@@ -150,6 +149,7 @@ export const commands: CommandModule['commands'] = {
         .option('--phone <phone>', 'phone given, any spelling')
         .option('--email <email>', 'email given')
         .option('--country <code>', 'country for a national --phone'),
+      resultView,
     )
       .addHelpText(
         'after',
@@ -186,6 +186,7 @@ export const commands: CommandModule['commands'] = {
         .addOption(new Option('--from <phone-or-email>', 'who is chatting').makeOptionMandatory())
         .option('--text <text>', 'the message')
         .option('--country <code>', 'country for a national --from number'),
+      resultView,
     )
       .addHelpText(
         'after',

@@ -46,14 +46,15 @@ export interface CommunicationFilter {
   status?: string;
   since?: string;
   limit?: number;
+  offset?: number;
 }
 
-export function selectCommunications(
-  db: Database,
-  filter: CommunicationFilter,
-): CommunicationRow[] {
+function communicationWhere(filter: CommunicationFilter): {
+  clause: string;
+  params: Record<string, unknown>;
+} {
   const where: string[] = [];
-  const params: Record<string, unknown> = { limit: filter.limit ?? -1 };
+  const params: Record<string, unknown> = {};
   if (filter.channel !== undefined) {
     where.push('channel = @channel');
     params.channel = filter.channel;
@@ -66,8 +67,27 @@ export function selectCommunications(
     where.push('at >= @since');
     params.since = filter.since;
   }
-  const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  return db
-    .prepare(`SELECT * FROM communications ${clause} ORDER BY at, id LIMIT @limit`)
-    .all(params) as CommunicationRow[];
+  return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+}
+
+/** The communication log in time order, read lazily. */
+export function* iterateCommunications(
+  db: Database,
+  filter: CommunicationFilter,
+): Generator<CommunicationRow> {
+  const { clause, params } = communicationWhere(filter);
+  // A whole list read through the memory map would keep every page it read resident.
+  if (filter.limit === undefined) db.pragma('mmap_size = 0');
+  yield* db
+    .prepare(`SELECT * FROM communications ${clause} ORDER BY at, id LIMIT @limit OFFSET @offset`)
+    .iterate({
+      ...params,
+      limit: filter.limit ?? -1,
+      offset: filter.offset ?? 0,
+    }) as IterableIterator<CommunicationRow>;
+}
+
+export function countCommunications(db: Database, filter: CommunicationFilter): number {
+  const { clause, params } = communicationWhere(filter);
+  return db.prepare(`SELECT count(*) FROM communications ${clause}`).pluck().get(params) as number;
 }

@@ -4,13 +4,15 @@ import type { Normalised } from '../contact-details/reasons.js';
 import { UsageError } from '../errors.js';
 import { isListed } from '../exceptions/service.js';
 import { addItem, type Item, openItemsWithContactValue } from '../items/service.js';
+import { afterOffset, type Listing, mapRows } from '../listing.js';
 import { nowIso, type Session } from '../session.js';
 import { defaultCountry } from '../settings/service.js';
 import {
   type CommunicationRow,
+  countCommunications,
   insertCommunication,
+  iterateCommunications,
   selectCommunication,
-  selectCommunications,
   selectThreadItem,
 } from './repo.js';
 
@@ -147,16 +149,25 @@ export function submitForm(
   });
 }
 
+/** The communication log of a channel, read as it is printed. */
 export function listCommunications(
   session: Session,
-  filter: { channel?: Channel; status?: string; since?: Date; limit?: number },
-): Communication[] {
-  return selectCommunications(session.store.db, {
-    channel: filter.channel,
-    status: filter.status,
-    since: filter.since?.toISOString(),
-    limit: filter.limit,
-  }).map(toCommunication);
+  options: { channel?: Channel; status?: string; since?: Date; limit?: number; offset?: number },
+): Listing<Communication> {
+  const { db } = session.store;
+  const filter = {
+    channel: options.channel,
+    status: options.status,
+    since: options.since?.toISOString(),
+  };
+  return {
+    rows: mapRows(
+      iterateCommunications(db, { ...filter, limit: options.limit, offset: options.offset }),
+      toCommunication,
+    ),
+    limited: options.limit !== undefined,
+    total: () => afterOffset(countCommunications(db, filter), options.offset),
+  };
 }
 
 interface ReceiveDetails {

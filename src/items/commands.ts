@@ -4,6 +4,7 @@ import {
   printJson,
   printList,
   printRecord,
+  tableAskedFor,
   type View,
   withOutputOptions,
 } from '../cli/output.js';
@@ -111,6 +112,7 @@ export const commands: CommandModule['commands'] = {
         .option('--responsible <login>', 'responsible user (default: you)')
         .option('--field <key=value>', 'custom field (repeatable)', collectField)
         .addOption(new Option('--source <source>', 'where it came from').choices(itemSources)),
+      itemView,
     )
       .addHelpText(
         'after',
@@ -162,6 +164,7 @@ export const commands: CommandModule['commands'] = {
         .option('--email <email>', 'only items with this email (case-insensitive)')
         .option('--country <code>', 'country for a --phone in national format')
         .option('--search <text>', 'only items whose title contains this text'),
+      itemView,
     )
       .addHelpText(
         'after',
@@ -193,6 +196,7 @@ export const commands: CommandModule['commands'] = {
         .command('show')
         .description('Show an item with its timeline')
         .argument('<id>', 'item id'),
+      itemView,
     )
       .addHelpText('after', examples('crmctl item show 42', 'crmctl item show 42 --json'))
       .action(async (id, options) => {
@@ -206,7 +210,7 @@ export const commands: CommandModule['commands'] = {
         await printRecord(ctx, rest, options, itemView);
         if (formatOf(options) === 'table' && !options.fields && timeline?.length) {
           ctx.out('\ntimeline');
-          await printList(ctx, timeline, { output: 'table' }, historyView);
+          await printList(ctx, timeline, { output: options.output }, historyView);
         }
       });
 
@@ -234,6 +238,7 @@ export const commands: CommandModule['commands'] = {
           '--country <code>',
           'country for phones in national format (default: settings default-country)',
         ),
+      itemView,
     )
       .addHelpText(
         'after',
@@ -294,6 +299,7 @@ export const commands: CommandModule['commands'] = {
         )
         .option('--from-pipeline <pipeline>', 'the pipeline of --from-stage')
         .option('--dry-run', 'do the move, report it, and roll it back'),
+      moveView,
     )
       .addHelpText(
         'after',
@@ -342,7 +348,7 @@ export const commands: CommandModule['commands'] = {
           progress.stop();
         }
         const summary = { dryRun, ...result };
-        if (formatOf(options) !== 'table' || options.fields) {
+        if (formatOf(options) !== 'table' || options.fields || tableAskedFor(options)) {
           await printRecord(ctx, summary, options, moveView);
           return;
         }

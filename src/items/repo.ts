@@ -75,9 +75,9 @@ export interface ItemFilter {
   offset?: number;
 }
 
-export function selectItems(db: Database, filter: ItemFilter): ItemRow[] {
+function itemWhere(filter: ItemFilter): { clause: string; params: Record<string, unknown> } {
   const where: string[] = [];
-  const params: Record<string, unknown> = { limit: filter.limit ?? -1, offset: filter.offset ?? 0 };
+  const params: Record<string, unknown> = {};
   if (filter.ids !== undefined) {
     where.push('i.id IN (SELECT value FROM json_each(@ids))');
     params.ids = JSON.stringify(filter.ids);
@@ -110,10 +110,32 @@ export function selectItems(db: Database, filter: ItemFilter): ItemRow[] {
     params.holderContacts = JSON.stringify(filter.holders.contactIds);
     params.holderCompanies = JSON.stringify(filter.holders.companyIds);
   }
-  const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+}
+
+export function selectItems(db: Database, filter: ItemFilter): ItemRow[] {
+  const { clause, params } = itemWhere(filter);
   return db
     .prepare(`${itemSelect} ${clause} ORDER BY i.id LIMIT @limit OFFSET @offset`)
-    .all(params) as ItemRow[];
+    .all({ ...params, limit: filter.limit ?? -1, offset: filter.offset ?? 0 }) as ItemRow[];
+}
+
+/** The items matching a filter in id order, read lazily: lists of any length stay small. */
+export function* iterateItems(db: Database, filter: ItemFilter): Generator<ItemRow> {
+  const { clause, params } = itemWhere(filter);
+  // A whole list read through the memory map would keep every page it read resident.
+  if (filter.limit === undefined) db.pragma('mmap_size = 0');
+  yield* db.prepare(`${itemSelect} ${clause} ORDER BY i.id LIMIT @limit OFFSET @offset`).iterate({
+    ...params,
+    limit: filter.limit ?? -1,
+    offset: filter.offset ?? 0,
+  }) as IterableIterator<ItemRow>;
+}
+
+/** How many items match a filter, --limit and --offset aside. */
+export function countItems(db: Database, filter: ItemFilter): number {
+  const { clause, params } = itemWhere(filter);
+  return db.prepare(`SELECT count(*) FROM items i ${clause}`).pluck().get(params) as number;
 }
 
 export function updateItemColumns(

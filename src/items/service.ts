@@ -11,6 +11,7 @@ import {
 } from '../contacts/service.js';
 import { NotFoundError, UsageError } from '../errors.js';
 import { type HistoryEntry, listHistory, recordChange } from '../history/service.js';
+import { afterOffset, inPages, type Listing } from '../listing.js';
 import {
   firstStage,
   getPipeline,
@@ -26,9 +27,11 @@ import { getSetting } from '../settings/service.js';
 import { getUser, userIdOf } from '../users/service.js';
 import {
   countItemsByStage as countByStage,
+  countItems,
   type ItemFilter,
   type ItemRow,
   insertItem,
+  iterateItems,
   selectItem,
   selectItemIdsInStage,
   selectItems,
@@ -151,7 +154,11 @@ export interface ListItemsOptions {
   offset?: number;
 }
 
-export function listItems(session: Session, options: ListItemsOptions): Item[] {
+/** Items looked up (phones, emails) a page at a time while a list streams. */
+const listPage = 1000;
+
+/** The items matching the filters, read as they are printed (memory flat however many). */
+export function listItems(session: Session, options: ListItemsOptions): Listing<Item> {
   const filter: ItemFilter = {
     type: options.type,
     titleContains: options.search,
@@ -186,7 +193,16 @@ export function listItems(session: Session, options: ListItemsOptions): Item[] {
     }
     filter.holders = holders;
   }
-  return toItems(session, selectItems(session.store.db, filter));
+  const { db } = session.store;
+  return {
+    rows: inPages(iterateItems(db, filter), listPage, (rows) => toItems(session, rows)),
+    limited: options.limit !== undefined,
+    total: () =>
+      afterOffset(
+        countItems(db, { ...filter, limit: undefined, offset: undefined }),
+        options.offset,
+      ),
+  };
 }
 
 export interface UpdateItemOptions {

@@ -1,4 +1,5 @@
 import { NotFoundError } from '../errors.js';
+import { afterOffset, type Listing, mapRows, type Paging } from '../listing.js';
 import { nowIso, type Session } from '../session.js';
 import { statement } from '../store/sql.js';
 
@@ -58,12 +59,28 @@ export function getOperation(session: Session, id: number): Operation {
   return toOperation(row);
 }
 
-export function listOperations(session: Session, kind: string): Operation[] {
-  const rows = statement(
-    session.store.db,
-    'SELECT * FROM operations WHERE kind = ? ORDER BY id',
-  ).all(kind) as OperationRow[];
-  return rows.map(toOperation);
+/** The operations of one kind in id order, read as they are printed. */
+export function listOperations(
+  session: Session,
+  kind: string,
+  paging: Paging = {},
+): Listing<Operation> {
+  const { db } = session.store;
+  // A generator, so that the statement starts (and holds the connection) only once read.
+  function* rows() {
+    yield* db
+      .prepare('SELECT * FROM operations WHERE kind = ? ORDER BY id LIMIT ? OFFSET ?')
+      .iterate(kind, paging.limit ?? -1, paging.offset ?? 0) as IterableIterator<OperationRow>;
+  }
+  return {
+    rows: mapRows(rows(), toOperation),
+    limited: paging.limit !== undefined,
+    total: () =>
+      afterOffset(
+        db.prepare('SELECT count(*) FROM operations WHERE kind = ?').pluck().get(kind) as number,
+        paging.offset,
+      ),
+  };
 }
 
 function toOperation(row: OperationRow): Operation {

@@ -1,10 +1,11 @@
 import { Option } from '@commander-js/extra-typings';
-import { printJson, printList, type View, withOutputOptions } from '../cli/output.js';
-import { examples, splitList } from '../cli/parse.js';
+import { formatOf, printList, printRecord, type View, withOutputOptions } from '../cli/output.js';
+import { examples, splitList, withPaging } from '../cli/parse.js';
 import type { CommandModule } from '../cli/registry.js';
 import { printChange } from '../cli/result.js';
 import { UsageError } from '../errors.js';
 import { countItemsByStage, moveItemsOutOfStage } from '../items/service.js';
+import { listingOf } from '../listing.js';
 import { drawPipeline, pipelineMermaid, stageColumns } from './draw.js';
 import {
   addPipeline,
@@ -34,6 +35,22 @@ const pipelineView: View = {
   columns: ['id', 'type', 'name', 'isDefault', 'stages'],
 };
 
+const removedPipelineView: View = {
+  ...pipelineView,
+  fields: [...pipelineView.fields, 'movedItems'],
+};
+
+/** `pipeline show` as a record: its stages with how many items each holds. */
+const pipelineShowView: View = {
+  ...pipelineView,
+  cells: {
+    stages: (value) =>
+      ((value ?? []) as { name: string; items: number }[])
+        .map((s) => `${s.name} (${s.items})`)
+        .join(', '),
+  },
+};
+
 const stageView: View = {
   fields: ['id', 'pipelineId', 'name', 'position', 'semantic', 'items'],
   columns: ['id', 'position', 'name', 'semantic', 'items'],
@@ -57,16 +74,11 @@ export const commands: CommandModule['commands'] = {
         examples('crmctl type list', 'crmctl type add delivery --title "Deliveries"'),
       );
 
-    withOutputOptions(type.command('list').description('List entity types'))
+    withOutputOptions(withPaging(type.command('list').description('List entity types')), typeView)
       .addHelpText('after', examples('crmctl type list --json'))
       .action(async (options) => {
         const session = ctx.session('items.view');
-        await printList(
-          ctx,
-          listTypes(session).map((t) => ({ ...t })),
-          options,
-          typeView,
-        );
+        await printList(ctx, listingOf(listTypes(session), options), options, typeView);
       });
 
     withOutputOptions(
@@ -75,6 +87,7 @@ export const commands: CommandModule['commands'] = {
         .description('Add a smart process type, with a default pipeline (needs pipelines.edit)')
         .argument('<name>', 'lower-case name, e.g. delivery')
         .option('--title <title>', 'display title'),
+      typeView,
     )
       .addHelpText('after', examples('crmctl type add delivery --title Deliveries'))
       .action(async (name, options) => {
@@ -97,7 +110,8 @@ export const commands: CommandModule['commands'] = {
       );
 
     withOutputOptions(
-      pipeline.command('list').description('List pipelines').addOption(typeOption()),
+      withPaging(pipeline.command('list').description('List pipelines').addOption(typeOption())),
+      pipelineView,
     )
       .addHelpText(
         'after',
@@ -107,48 +121,66 @@ export const commands: CommandModule['commands'] = {
         const session = ctx.session('items.view');
         await printList(
           ctx,
-          listPipelines(session, options.type).map((p) => ({ ...p })),
+          listingOf(listPipelines(session, options.type), options),
           options,
           pipelineView,
         );
       });
 
-    pipeline
-      .command('show')
-      .description('Draw a pipeline as the CRM shows it: stages as columns, with their items')
-      .argument('[pipeline]', 'pipeline name or id (default: the default pipeline of --type)')
-      .addOption(typeOption())
-      .addOption(
-        new Option('--format <format>', 'text (default), mermaid or json').choices([
-          'text',
-          'mermaid',
-          'json',
-        ]),
-      )
-      .option('--json', 'short for --format json')
+    withOutputOptions(
+      pipeline
+        .command('show')
+        .description(
+          'Draw a pipeline as the CRM shows it: its stages as columns, each with how many items it\n' +
+            'holds; --format mermaid for a flowchart, --json for the structure (stages with counts)',
+        )
+        .argument('[pipeline]', 'pipeline name or id (default: the default pipeline of --type)')
+        .addOption(typeOption())
+        .addOption(
+          new Option(
+            '--format <format>',
+            'text (the drawing, default) or mermaid; json is the same as --json',
+          ).choices(['text', 'mermaid', 'json']),
+        ),
+      pipelineShowView,
+    )
       .addHelpText(
         'after',
-        examples('crmctl pipeline show', 'crmctl pipeline show "Furniture store" --format mermaid'),
+        examples(
+          'crmctl pipeline show',
+          'crmctl pipeline show "Furniture store" --format mermaid',
+          'crmctl pipeline show "Furniture store" --json',
+        ),
       )
       .action(async (ref, options) => {
+        // --format text and mermaid are drawings (-o table's place); --format json is --json.
+        const implied = options.format === 'json' ? 'json' : options.format && 'table';
+        const given = options.json ? 'json' : options.output;
+        if (implied && given && implied !== given) {
+          throw new UsageError(
+            `--format ${options.format} and ${options.json ? '--json' : `-o ${options.output}`} ask for different formats: give one of them`,
+          );
+        }
         const session = ctx.session('items.view');
         const found = getPipeline(session, ref, options.type);
         const counts = countItemsByStage(session, found.id);
-        const format = options.json ? 'json' : (options.format ?? 'text');
-        if (format === 'json') {
-          printJson(ctx, {
-            ...found,
-            stages: found.stages.map((s) => ({ ...s, items: counts.get(s.id) ?? 0 })),
-          });
+        const output = options.format === 'json' ? { ...options, json: true } : options;
+        if (options.format === 'mermaid') {
+          ctx.out(pipelineMermaid(found, stageColumns(found, counts)));
           return;
         }
-        const columns = stageColumns(found, counts);
-        if (format === 'mermaid') {
-          ctx.out(pipelineMermaid(found, columns));
+        if (formatOf(output) !== 'table' || options.fields) {
+          const structure = {
+            ...found,
+            stages: found.stages.map((s) => ({ ...s, items: counts.get(s.id) ?? 0 })),
+          };
+          await printRecord(ctx, structure, output, pipelineShowView);
           return;
         }
         const width = ctx.io.stdoutIsTTY ? ctx.io.columns : 120;
-        ctx.io.stdout.write(drawPipeline(found, columns, width, ctx.colour('stdout')));
+        ctx.io.stdout.write(
+          drawPipeline(found, stageColumns(found, counts), width, ctx.colour('stdout')),
+        );
       });
 
     withOutputOptions(
@@ -163,6 +195,7 @@ export const commands: CommandModule['commands'] = {
           '--stages <list>',
           'comma-separated stage names; mark finals as Name:success / Name:failure',
         ),
+      pipelineView,
     )
       .addHelpText(
         'after',
@@ -191,6 +224,7 @@ export const commands: CommandModule['commands'] = {
         .argument('<pipeline>', 'pipeline name or id')
         .argument('<new-name>', 'new name')
         .addOption(typeOption()),
+      pipelineView,
     )
       .addHelpText('after', examples('crmctl pipeline rename Wholesale "Wholesale B2B"'))
       .action(async (ref, newName, options) => {
@@ -212,6 +246,7 @@ export const commands: CommandModule['commands'] = {
           '--move-items-to <pipeline>',
           'move its items here first: to the stage of the same name, else of the same kind',
         ),
+      removedPipelineView,
     )
       .addHelpText(
         'after',
@@ -232,16 +267,10 @@ export const commands: CommandModule['commands'] = {
           }
           return { ...removePipeline(session, String(target.id)), movedItems: moved };
         });
-        await printChange(
-          ctx,
-          options,
-          removed,
-          { ...pipelineView, fields: [...pipelineView.fields, 'movedItems'] },
-          {
-            id: removed.id,
-            note: `Removed pipeline "${removed.name}"${removed.movedItems ? `; moved ${removed.movedItems} items` : ''}`,
-          },
-        );
+        await printChange(ctx, options, removed, removedPipelineView, {
+          id: removed.id,
+          note: `Removed pipeline "${removed.name}"${removed.movedItems ? `; moved ${removed.movedItems} items` : ''}`,
+        });
       });
   },
 
@@ -260,11 +289,14 @@ export const commands: CommandModule['commands'] = {
       );
 
     withOutputOptions(
-      stage
-        .command('list')
-        .description('List the stages of a pipeline')
-        .addOption(pipelineOption())
-        .addOption(typeOption()),
+      withPaging(
+        stage
+          .command('list')
+          .description('List the stages of a pipeline, with how many items each holds')
+          .addOption(pipelineOption())
+          .addOption(typeOption()),
+      ),
+      stageView,
     )
       .addHelpText('after', examples('crmctl stage list', 'crmctl stage list --type lead --json'))
       .action(async (options) => {
@@ -275,7 +307,10 @@ export const commands: CommandModule['commands'] = {
           : new Map<number, number>();
         await printList(
           ctx,
-          stages.map((s) => ({ ...s, items: counts.get(s.id) ?? 0 })),
+          listingOf(
+            stages.map((s) => ({ ...s, items: counts.get(s.id) ?? 0 })),
+            options,
+          ),
           options,
           stageView,
         );
@@ -297,6 +332,7 @@ export const commands: CommandModule['commands'] = {
             .choices(semantics)
             .default('process' as Semantic),
         ),
+      stageView,
     )
       .addHelpText(
         'after',
@@ -328,6 +364,7 @@ export const commands: CommandModule['commands'] = {
         .argument('<new-name>', 'new name')
         .addOption(pipelineOption())
         .addOption(typeOption()),
+      stageView,
     )
       .addHelpText(
         'after',
@@ -355,6 +392,7 @@ export const commands: CommandModule['commands'] = {
         .addOption(typeOption())
         .option('--after <stage>', 'place it right after this stage')
         .option('--first', 'place it first'),
+      stageView,
     )
       .addHelpText(
         'after',
@@ -388,6 +426,7 @@ export const commands: CommandModule['commands'] = {
           '--move-items-to <stage>',
           'move its items to this stage of the same pipeline first',
         ),
+      stageView,
     )
       .addHelpText(
         'after',

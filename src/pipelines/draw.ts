@@ -1,3 +1,4 @@
+import { escapeControls } from '../cli/escape.js';
 import { loadTable } from '../cli/output.js';
 import type { Pipeline } from './service.js';
 
@@ -9,11 +10,12 @@ export interface StageColumn {
 
 const marks = { process: '', success: ' ✓', failure: ' ✗' } as const;
 
+/** The stages as columns; names are shown with control characters escaped (drawn on terminals). */
 export function stageColumns(pipeline: Pipeline, counts: Map<number, number>): StageColumn[] {
   return pipeline.stages.map((stage) => {
     const count = counts.get(stage.id) ?? 0;
     return {
-      title: `${stage.name}${marks[stage.semantic]}`,
+      title: `${escapeControls(stage.name)}${marks[stage.semantic]}`,
       lines: [`${count} item${count === 1 ? '' : 's'}`],
     };
   });
@@ -50,7 +52,7 @@ export function drawPipeline(
       used += w + 1;
     }
   });
-  const heading = `${pipeline.name} (${pipeline.type} pipeline #${pipeline.id}${pipeline.isDefault ? ', default' : ''})`;
+  const heading = `${escapeControls(pipeline.name)} (${pipeline.type} pipeline #${pipeline.id}${pipeline.isDefault ? ', default' : ''})`;
   const drawn = bands.map((band) => {
     const table = new Table({
       head: band.map((i) => columns[i]?.title ?? ''),
@@ -64,12 +66,32 @@ export function drawPipeline(
   return `${heading}\n${drawn.join('\n')}\n`;
 }
 
+/**
+ * Text inside a Mermaid label: markup characters as Mermaid's entity codes (`#lt;` becomes
+ * `&lt;`), so a stage named `<img onerror=…>` is shown, not rendered, and quotes cannot end
+ * the label. `#` itself too, so that no name reads as an entity code.
+ */
+export function mermaidText(text: string): string {
+  return escapeControls(text).replace(/[#&<>"'`]/g, (c) => mermaidEntities[c] ?? c);
+}
+
+const mermaidEntities: Record<string, string> = {
+  '#': '#35;',
+  '&': '#amp;',
+  '<': '#lt;',
+  '>': '#gt;',
+  '"': '#quot;',
+  "'": '#39;',
+  '`': '#96;',
+};
+
 /** The pipeline as a Mermaid flowchart, for docs and wikis. */
 export function pipelineMermaid(pipeline: Pipeline, columns: StageColumn[]): string {
-  const quote = (text: string) => text.replaceAll('"', '#quot;');
   const nodes = pipeline.stages.map((stage, i) => {
     const column = columns[i];
-    const label = [column?.title ?? stage.name, ...(column?.lines ?? [])].map(quote).join('<br/>');
+    const label = [column?.title ?? stage.name, ...(column?.lines ?? [])]
+      .map(mermaidText)
+      .join('<br/>');
     return `  s${stage.id}["${label}"]`;
   });
   const process = pipeline.stages.filter((s) => s.semantic === 'process');

@@ -19,7 +19,10 @@ export const commands: CommandModule['commands'] = {
         examples('crmctl settings list', 'crmctl settings set default-country GB'),
       );
 
-    withOutputOptions(settings.command('list').description('List every setting with its value'))
+    withOutputOptions(
+      settings.command('list').description('List every setting with its value'),
+      settingView,
+    )
       .addHelpText('after', examples('crmctl settings list --json'))
       .action(async (options) => {
         const session = ctx.session('items.view');
@@ -33,12 +36,14 @@ export const commands: CommandModule['commands'] = {
 
     withOutputOptions(
       settings.command('get').description('Show one setting').argument('<key>', 'setting name'),
+      settingView,
     )
       .addHelpText('after', examples('crmctl settings get default-country'))
       .action(async (key, options) => {
         const session = ctx.session('items.view');
         const setting = getSetting(session, key);
-        if (!options.json && options.output === 'table' && !options.fields) {
+        // The bare value, for `$(crmctl settings get …)`; a format asked for prints the record.
+        if (!options.json && options.output === undefined && !options.fields) {
           ctx.out(setting.value ?? '');
           return;
         }
@@ -51,6 +56,7 @@ export const commands: CommandModule['commands'] = {
         .description('Change a setting; an empty value restores the default (needs users.manage)')
         .argument('<key>', 'setting name')
         .argument('<value>', 'new value'),
+      settingView,
     )
       .addHelpText(
         'after',

@@ -17,6 +17,7 @@ export const commands: CommandModule['commands'] = {
           'Create the store (or bring an older one up to date). A new store gets the built-in roles,\n' +
             'the default pipelines, and you (the OS login) as its admin. Safe to run again.',
         ),
+      initView,
     )
       .addHelpText('after', examples('crmctl init', 'crmctl --db ./crm.db init --json'))
       .action(async (options) => {

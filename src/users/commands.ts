@@ -1,6 +1,6 @@
 import { Option } from '@commander-js/extra-typings';
 import { printList, printRecord, type View, withOutputOptions } from '../cli/output.js';
-import { examples, splitList } from '../cli/parse.js';
+import { examples, splitList, withPaging } from '../cli/parse.js';
 import type { CommandModule } from '../cli/registry.js';
 import { printChange } from '../cli/result.js';
 import { allPermissions, permissionCatalogue } from './permissions.js';
@@ -44,6 +44,7 @@ export const commands: CommandModule['commands'] = {
         .option('--name <name>', 'full name (default: the login)')
         .option('--role <role>', 'role (see crmctl role list)', 'employee')
         .option('--supervisor <login>', 'their supervisor'),
+      userView,
     )
       .addHelpText('after', examples('crmctl user add bob --role employee --supervisor anna'))
       .action(async (login, options) => {
@@ -60,23 +61,19 @@ export const commands: CommandModule['commands'] = {
         });
       });
 
-    withOutputOptions(user.command('list').description('List users'))
+    withOutputOptions(withPaging(user.command('list').description('List users')), userView)
       .addHelpText(
         'after',
         examples('crmctl user list', 'crmctl user list --json --fields login,role'),
       )
       .action(async (options) => {
         const session = ctx.session();
-        await printList(
-          ctx,
-          listUsers(session).map((u) => ({ ...u })),
-          options,
-          userView,
-        );
+        await printList(ctx, listUsers(session, options), options, userView);
       });
 
     withOutputOptions(
       user.command('show').description('Show one user').argument('<login>', 'login'),
+      userView,
     )
       .addHelpText('after', examples('crmctl user show anna --json'))
       .action(async (login, options) => {
@@ -90,6 +87,7 @@ export const commands: CommandModule['commands'] = {
         .description("Change a user's role (needs users.manage)")
         .argument('<login>', 'login')
         .argument('<role>', 'new role'),
+      userView,
     )
       .addHelpText('after', examples('crmctl user set-role bob supervisor'))
       .action(async (login, role, options) => {
@@ -106,6 +104,7 @@ export const commands: CommandModule['commands'] = {
         .command('remove')
         .description('Remove a user; their items keep no responsible person (needs users.manage)')
         .argument('<login>', 'login'),
+      userView,
     )
       .addHelpText('after', examples('crmctl user remove bob'))
       .action(async (login, options) => {
@@ -130,20 +129,19 @@ export const commands: CommandModule['commands'] = {
         )}`,
       );
 
-    withOutputOptions(role.command('list').description('List roles with their permissions'))
+    withOutputOptions(
+      withPaging(role.command('list').description('List roles with their permissions')),
+      roleView,
+    )
       .addHelpText('after', examples('crmctl role list', 'crmctl role list -o json'))
       .action(async (options) => {
         const session = ctx.session();
-        await printList(
-          ctx,
-          listRoles(session).map((r) => ({ ...r })),
-          options,
-          roleView,
-        );
+        await printList(ctx, listRoles(session, options), options, roleView);
       });
 
     withOutputOptions(
       role.command('show').description('Show a role').argument('<name>', 'role name'),
+      roleView,
     )
       .addHelpText('after', examples('crmctl role show supervisor'))
       .action(async (name, options) => {
@@ -163,6 +161,7 @@ export const commands: CommandModule['commands'] = {
           ).makeOptionMandatory(),
         )
         .option('--description <text>', 'what the role is for'),
+      roleView,
     )
       .addHelpText(
         'after',
@@ -188,6 +187,7 @@ export const commands: CommandModule['commands'] = {
         .command('remove')
         .description('Remove a custom role no user holds (needs users.manage)')
         .argument('<name>', 'role name'),
+      roleView,
     )
       .addHelpText('after', examples('crmctl role remove support'))
       .action(async (name, options) => {

@@ -23,8 +23,18 @@ const userSelect = `
   SELECT u.*, s.login AS supervisor_login
   FROM users u LEFT JOIN users s ON s.id = u.supervisor_id`;
 
-export function selectUsers(db: Database): UserRow[] {
-  return db.prepare(`${userSelect} ORDER BY u.login`).all() as UserRow[];
+/** Users in login order, read lazily. */
+export function* iterateUsers(
+  db: Database,
+  paging: { limit?: number; offset?: number },
+): Generator<UserRow> {
+  yield* db
+    .prepare(`${userSelect} ORDER BY u.login LIMIT ? OFFSET ?`)
+    .iterate(paging.limit ?? -1, paging.offset ?? 0) as IterableIterator<UserRow>;
+}
+
+export function countUsers(db: Database): number {
+  return db.prepare('SELECT count(*) FROM users').pluck().get() as number;
 }
 
 export function selectUserByLogin(db: Database, login: string): UserRow | undefined {

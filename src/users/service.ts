@@ -1,20 +1,22 @@
 import { ConflictError, NotFoundError, PermissionError, UsageError } from '../errors.js';
 import { recordChange } from '../history/service.js';
+import { afterOffset, type Listing, listingOf, mapRows, type Paging } from '../listing.js';
 import { nowIso, type Session, systemLogin } from '../session.js';
 import type { Database } from '../store/store.js';
 import { builtinRoles, isPermission, type Permission, permissionCatalogue } from './permissions.js';
 import {
+  countUsers,
   countUsersWithPermission,
   deleteRole,
   deleteUser,
   insertRole,
   insertUser,
+  iterateUsers,
   type RoleRow,
   selectPermissionsOfLogin,
   selectRole,
   selectRoles,
   selectUserByLogin,
-  selectUsers,
   type UserRow,
   updateUserRole,
 } from './repo.js';
@@ -124,8 +126,13 @@ export function addUser(session: Session, options: AddUserOptions): User {
   });
 }
 
-export function listUsers(session: Session): User[] {
-  return selectUsers(session.store.db).map(toUser);
+export function listUsers(session: Session, paging: Paging = {}): Listing<User> {
+  const { db } = session.store;
+  return {
+    rows: mapRows(iterateUsers(db, paging), toUser),
+    limited: paging.limit !== undefined,
+    total: () => afterOffset(countUsers(db), paging.offset),
+  };
 }
 
 export function getUser(session: Session, login: string): User {
@@ -173,8 +180,8 @@ export function removeUser(session: Session, login: string): User {
   });
 }
 
-export function listRoles(session: Session): Role[] {
-  return selectRoles(session.store.db).map(toRole);
+export function listRoles(session: Session, paging: Paging = {}): Listing<Role> {
+  return listingOf(selectRoles(session.store.db).map(toRole), paging);
 }
 
 export function getRole(session: Session, name: string): Role {

@@ -119,3 +119,70 @@ describe('--version', () => {
     expect(result).toMatchObject({ exitCode: 0, stdout: '0.1.0\n' });
   });
 });
+
+describe('--fields in each command’s help (issue 7 §7.5)', () => {
+  /** The names listed under "Commands:" in a help text. */
+  const subcommandsOf = (text: string) =>
+    (/\nCommands:\n([\s\S]*?)(\n\n|$)/.exec(text)?.[1] ?? '')
+      .split('\n')
+      .map((line) => /^ {2}([a-z][\w-]*)/.exec(line)?.[1])
+      .filter((name): name is string => name !== undefined && name !== 'help');
+
+  // Their views are being reworked with the exceptions import (issue 7 §1); src/store is not
+  // this change's to edit.
+  const pending = new Set([
+    'exceptions import',
+    'exceptions undo-import',
+    'exceptions add',
+    'exceptions remove',
+    'exceptions check',
+    'db check',
+    'db backup',
+  ]);
+
+  it('every command that takes --fields lists its fields', async () => {
+    const missing: string[] = [];
+    const listed: Record<string, string[]> = {};
+    const walk = async (path: string[]) => {
+      const { stdout } = await help([...path, '--help']);
+      if (stdout.includes('--fields <names>')) {
+        expect(stdout, path.join(' ')).not.toContain('see --help for the list');
+        const section = /\nFields for --fields[^\n]*\n((?: {2}.+\n)+)/.exec(stdout)?.[1];
+        if (section) {
+          listed[path.join(' ')] = section
+            .split(',')
+            .map((name) => name.trim().replace(/\*$/, ''))
+            .filter(Boolean);
+        } else if (!pending.has(path.join(' '))) missing.push(path.join(' '));
+      }
+      for (const name of subcommandsOf(stdout)) await walk([...path, name]);
+    };
+    await walk([]);
+    expect(missing).toEqual([]);
+    expect(listed['item list']).toEqual([
+      'id',
+      'type',
+      'pipeline',
+      'stage',
+      'title',
+      'amount',
+      'currency',
+      'responsible',
+      'contactId',
+      'companyId',
+      'source',
+      'phones',
+      'emails',
+      'fields',
+      'createdAt',
+      'updatedAt',
+    ]);
+    expect(listed['exceptions list']).toContain('batchId');
+    expect(Object.keys(listed).length).toBeGreaterThan(30);
+  });
+
+  it('marks the columns a table shows by default', async () => {
+    const { stdout } = await help(['user', 'list', '--help']);
+    expect(stdout).toContain('  id, login*, name*, role*, supervisor*, createdAt\n');
+  });
+});

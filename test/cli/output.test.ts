@@ -40,13 +40,13 @@ async function store() {
 }
 
 describe('-o table', () => {
-  it('piped: tab-separated rows, no header, tabs and newlines in values become spaces', async () => {
+  it('piped: tab-separated rows, no header, tabs and newlines in values shown as \\t and \\n', async () => {
     const { cli } = await store();
     const result = await cli(['item', 'list', '--fields', 'id,title,fields,phones']);
     expect(result.stdout).toBe(
       [
         '1\tPlain sofa\t\t',
-        '2\t=HYPERLINK("x"), 1\tnote=a b c\\d\t',
+        '2\t=HYPERLINK("x"), 1\tnote=a\\tb\\nc\\d\t',
         '3\t-5 @ edge\t\t+442079460958, +16502530000',
         '',
       ].join('\n'),
@@ -62,24 +62,22 @@ describe('-o table', () => {
     expect(result.stdout).toBe(`1\tdeal\tDefault\tNew\t${title}\t\t${admin}\n`);
   });
 
-  it('on a terminal: bordered, with a header, fitted to the width with an ellipsis', async () => {
+  it('on a terminal: bordered, headers as words, no rule between rows, cells wrapped to the width', async () => {
     const { cli } = await store();
-    const wide = await cli(['item', 'list', '--fields', 'id,title'], {
+    const wide = await cli(['item', 'list', '--fields', 'id,title,createdAt'], {
       tty: true,
       columns: 100,
       env: { NO_COLOR: '1' },
     });
     expect(wide.stdout).toBe(
       [
-        '┌────┬────────────────────┐',
-        '│ ID │ TITLE              │',
-        '├────┼────────────────────┤',
-        '│ 1  │ Plain sofa         │',
-        '├────┼────────────────────┤',
-        '│ 2  │ =HYPERLINK("x"), 1 │',
-        '├────┼────────────────────┤',
-        '│ 3  │ -5 @ edge          │',
-        '└────┴────────────────────┘',
+        '┌────┬────────────────────┬──────────────────────────┐',
+        '│ ID │ Title              │ Created at               │',
+        '├────┼────────────────────┼──────────────────────────┤',
+        `│ 1  │ Plain sofa         │ ${now} │`,
+        `│ 2  │ =HYPERLINK("x"), 1 │ ${now} │`,
+        `│ 3  │ -5 @ edge          │ ${now} │`,
+        '└────┴────────────────────┴──────────────────────────┘',
         '',
       ].join('\n'),
     );
@@ -93,14 +91,86 @@ describe('-o table', () => {
     for (const line of lines) expect([...line].length).toBeLessThanOrEqual(16);
     expect(lines).toEqual([
       '┌────┬─────────┐',
-      '│ ID │ TITLE   │',
+      '│ ID │ Title   │',
       '├────┼─────────┤',
-      '│ 1  │ Plain … │',
-      '├────┼─────────┤',
-      '│ 2  │ =HYPER… │',
-      '├────┼─────────┤',
-      '│ 3  │ -5 @ e… │',
+      '│ 1  │ Plain   │',
+      '│    │ sofa    │',
+      '│ 2  │ =HYPERL │',
+      '│    │ INK("x" │',
+      '│    │ ), 1    │',
+      '│ 3  │ -5 @    │',
+      '│    │ edge    │',
       '└────┴─────────┘',
+    ]);
+  });
+
+  it('at 60 columns: ids, numbers and times keep their full width, text wraps', async () => {
+    const { cli } = await store();
+    await cli(['item', 'update', '1', '--title', 'A sofa with a long title that must wrap']);
+    const result = await cli(
+      ['item', 'list', '--fields', 'id,title,amount,responsible,createdAt'],
+      { tty: true, columns: 60, env: { NO_COLOR: '1' } },
+    );
+    const lines = result.stdout.split('\n').filter(Boolean);
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(60);
+    expect(lines[1]).toMatch(/^│ ID │ Title +│ Amount │ Respon\S* +│ Created at +│$/);
+    expect(lines.filter((line) => line.includes(now))).toHaveLength(3);
+    expect(result.stdout).toContain('│ 1200.5 │');
+    // Nothing is cut: every word of the title is there, on lines of its own cell.
+    const titleCells = lines.slice(3, -1).map((line) => line.split('│')[2]?.trim());
+    expect(titleCells.join(' ')).toContain('A sofa with a long title that must wrap');
+    expect(result.stdout).not.toContain('…');
+  });
+
+  it('wide characters count two columns: the borders stay aligned', async () => {
+    const { cli } = await newStore({ now });
+    await cli(['contact', 'add', '--name', '山田太郎']);
+    await cli(['contact', 'add', '--name', 'Ann']);
+    const result = await cli(['contact', 'list', '--fields', 'id,name'], {
+      tty: true,
+      env: { NO_COLOR: '1' },
+    });
+    expect(result.stdout).toBe(
+      [
+        '┌────┬──────────┐',
+        '│ ID │ Name     │',
+        '├────┼──────────┤',
+        '│ 1  │ 山田太郎 │',
+        '│ 2  │ Ann      │',
+        '└────┴──────────┘',
+        '',
+      ].join('\n'),
+    );
+    // Wrapped by display width, never split inside a character: each line fits 16 columns.
+    await cli(['contact', 'add', '--name', '東京都千代田区丸の内一丁目']);
+    const narrow = await cli(['contact', 'list', '--fields', 'id,name'], {
+      tty: true,
+      columns: 16,
+      env: { NO_COLOR: '1' },
+    });
+    const width = (line: string) =>
+      [...line].reduce((w, c) => w + (/[\u3000-\u9fff]/.test(c) ? 2 : 1), 0);
+    const lines = narrow.stdout.split('\n').filter(Boolean);
+    for (const line of lines) expect(width(line), line).toBeLessThanOrEqual(16);
+    expect(lines.map((line) => line.split('│')[2]?.trim()).join('')).toContain(
+      '東京都千代田区丸の内一丁目',
+    );
+  });
+
+  it('too narrow for a readable table: each row as a block of labelled lines', async () => {
+    const { cli } = await store();
+    const result = await cli(['item', 'list', '--fields', 'id,title,createdAt,updatedAt'], {
+      tty: true,
+      columns: 40,
+      env: { NO_COLOR: '1' },
+    });
+    expect(result.stdout.split('\n').slice(0, 6)).toEqual([
+      'ID          1',
+      'Title       Plain sofa',
+      `Created at  ${now}`,
+      `Updated at  ${now}`,
+      '─'.repeat(40),
+      'ID          2',
     ]);
   });
 
@@ -110,10 +180,13 @@ describe('-o table', () => {
     const result = await cli(['item', 'list'], { tty: true, columns: 80 });
     const lines = stripAnsi(result.stdout).split('\n').filter(Boolean);
     expect(lines[1]).toMatch(
-      /^│ ID +│ TYPE +│ PIPELINE +│ STAGE +│ TITLE +│ AMOUNT +│ RESPONSIBLE +│$/,
+      /^│ ID +│ Type +│ Pipeline +│ Stage +│ Title +│ Amount +│ Responsible +│$/,
     );
     for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);
-    expect(stripAnsi(result.stdout)).toContain('…');
+    // Wrapped, not cut: all 200 characters of the long title are on the screen.
+    expect(stripAnsi(result.stdout)).not.toContain('…');
+    // (200 of the long title, one of =HYPERLINK("x").)
+    expect(stripAnsi(result.stdout).match(/x/g)).toHaveLength(201);
   });
 
   it('a show command on a terminal prints aligned field names; piped, field<TAB>value', async () => {
@@ -153,13 +226,13 @@ describe('-o json / jsonl', () => {
       createdAt: now,
       updatedAt: now,
     });
-    // --json is the short form; the last of -o and --json does not matter: --json wins.
+    // --json is the short form; with -o json it agrees, with another -o it conflicts.
     expect((await cli(['item', 'list', '--json', '--fields', 'id'])).json()).toEqual([
       { id: 1 },
       { id: 2 },
       { id: 3 },
     ]);
-    expect((await cli(['item', 'list', '-o', 'csv', '--json', '--fields', 'id'])).json()).toEqual([
+    expect((await cli(['item', 'list', '-o', 'json', '--json', '--fields', 'id'])).json()).toEqual([
       { id: 1 },
       { id: 2 },
       { id: 3 },
@@ -321,7 +394,7 @@ describe('an empty list is not an error', () => {
   it('prints nothing, [] or just the header, and exits 0', async () => {
     const { cli } = await newStore({ now });
     const expected: Record<string, string> = {
-      table: '',
+      table: '┌────┬──────┐\n│ ID │ Name │\n└────┴──────┘\n',
       json: '[]\n',
       jsonl: '',
       csv: 'id,name\r\n',
@@ -331,13 +404,17 @@ describe('an empty list is not an error', () => {
       const result = await cli(['contact', 'list', '-o', format, '--fields', 'id,name']);
       expect(result, format).toMatchObject({ exitCode: 0, stdout, stderr: '' });
     }
+    expect(await cli(['contact', 'list', '--fields', 'id,name'])).toMatchObject({
+      exitCode: 0,
+      stdout: '',
+    });
     const tty = await cli(['contact', 'list', '--fields', 'id,name'], {
       tty: true,
       env: { NO_COLOR: '1' },
     });
     expect(tty).toMatchObject({
       exitCode: 0,
-      stdout: '┌────┬──────┐\n│ ID │ NAME │\n└────┴──────┘\n',
+      stdout: '┌────┬──────┐\n│ ID │ Name │\n└────┴──────┘\n',
     });
   });
 });
@@ -359,7 +436,7 @@ describe('colour', () => {
     expect(table.stdout).toContain('\x1b[1m ID \x1b[22m');
     expect(table.stdout).toContain('\x1b[90m┌────┐\x1b[39m');
     expect(stripAnsi(table.stdout)).toBe(
-      '┌────┐\n│ ID │\n├────┤\n│ 1  │\n├────┤\n│ 2  │\n├────┤\n│ 3  │\n└────┘\n',
+      '┌────┐\n│ ID │\n├────┤\n│ 1  │\n│ 2  │\n│ 3  │\n└────┘\n',
     );
     const show = await cli(['item', 'show', '1', '--fields', 'id'], { tty: true });
     expect(show.stdout).toBe('\x1b[1mid\x1b[22m  1\n');

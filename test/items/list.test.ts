@@ -225,12 +225,19 @@ describe('item list', () => {
   it('an empty result is not an error', async () => {
     const { cli } = await catalogue();
     for (const [format, expected] of [
-      ['table', ''],
       ['json', '[]\n'],
       ['jsonl', ''],
     ] as const) {
       const result = await cli(['item', 'list', '--search', 'zzz', '-o', format]);
       expect(result).toMatchObject({ exitCode: 0, stdout: expected, stderr: '' });
     }
+    // Piped, the default table is rows without a header: none; -o table is a table, its header.
+    expect(await cli(['item', 'list', '--search', 'zzz'])).toMatchObject({
+      exitCode: 0,
+      stdout: '',
+      stderr: '',
+    });
+    const table = await cli(['item', 'list', '--search', 'zzz', '-o', 'table']);
+    expect(table.stdout.split('\n')[1]).toMatch(/^│ ID +│ Type +│/);
   });
 });

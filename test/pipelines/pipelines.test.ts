@@ -385,6 +385,59 @@ describe('pipeline show', () => {
     ).toEqual(pipeline);
   });
 
+  it('takes the shared output options: -o json/jsonl the structure, csv/tsv one record', async () => {
+    const { cli } = await newStore({ now });
+    await cli(['item', 'add', '--type', 'invoice', '--title', 'i1', '--stage', 'Sent']);
+    const argv = ['pipeline', 'show', '--type', 'invoice'];
+    const json = await cli([...argv, '-o', 'json']);
+    expect(json.exitCode).toBe(0);
+    const pipeline = json.json<{ stages: { name: string; items: number }[] }>();
+    expect(pipeline.stages.map((s) => [s.name, s.items])).toEqual([
+      ['New', 0],
+      ['Sent', 1],
+      ['Paid', 0],
+      ['Cancelled', 0],
+    ]);
+    expect((await cli([...argv, '-o', 'jsonl'])).stdout).toBe(`${JSON.stringify(pipeline)}\n`);
+    expect((await cli([...argv, '-o', 'csv', '--fields', 'id,name,stages'])).stdout).toBe(
+      'id,name,stages\r\n4,Default,"New (0), Sent (1), Paid (0), Cancelled (0)"\r\n',
+    );
+    expect((await cli([...argv, '--json', '--fields', 'name,isDefault'])).json()).toEqual({
+      name: 'Default',
+      isDefault: true,
+    });
+    // -o table is the drawing, as without -o.
+    expect((await cli([...argv, '-o', 'table'])).stdout).toBe((await cli(argv)).stdout);
+  });
+
+  it('a drawing format with another output format is a usage error naming both', async () => {
+    const { cli } = await newStore({ now });
+    for (const [argv, message] of [
+      [['--format', 'mermaid', '--json'], '--format mermaid and --json'],
+      [['--format', 'text', '-o', 'csv'], '--format text and -o csv'],
+      [['--format', 'json', '-o', 'tsv'], '--format json and -o tsv'],
+      [['--json', '-o', 'csv'], '--json and -o csv'],
+    ] as const) {
+      const result = await cli(['pipeline', 'show', ...argv]);
+      expect(result.exitCode, argv.join(' ')).toBe(2);
+      expect(result.stderr).toContain(`${message} ask for different formats`);
+    }
+    expect((await cli(['pipeline', 'show', '--format', 'json', '--json'])).exitCode).toBe(0);
+    expect((await cli(['pipeline', 'show', '--format', 'mermaid', '-o', 'table'])).exitCode).toBe(
+      0,
+    );
+  });
+
+  it('its help says what it draws: stages with their item counts', async () => {
+    const { cli } = await newStore({ now });
+    const help = await cli(['pipeline', 'show', '--help']);
+    expect(help.stdout).not.toContain('with their items');
+    expect(help.stdout).toMatch(/how many\s+items it\s+holds/);
+    for (const option of ['-o, --output <format>', '--json', '--fields <names>', '--format']) {
+      expect(help.stdout).toContain(option);
+    }
+  });
+
   it('an unknown pipeline is exit 4 listing the pipelines; an unknown format exit 2', async () => {
     const { cli } = await newStore({ now });
     const missing = await cli(['pipeline', 'show', 'Nope']);

@@ -41,7 +41,7 @@ describe('pipeline add --stages', () => {
 });
 
 describe('stored control characters', () => {
-  it('are shown as U+FFFD in tables and records, and kept exactly in JSON', async () => {
+  it('are shown as escapes in tables and records, and kept exactly in JSON', async () => {
     const { cli } = await newStore();
     const escapeSequence = '\u001b[31mred\u001b[0m';
     await cli(['item', 'add', '--title', 'Plain', '--field', `note=${escapeSequence}`]);
@@ -49,7 +49,7 @@ describe('stored control characters', () => {
       tty: true,
       env: { NO_COLOR: '1' },
     });
-    expect(record.stdout).toContain('note=\uFFFD[31mred\uFFFD[0m');
+    expect(record.stdout).toContain('note=\\x1b[31mred\\x1b[0m');
     expect(record.stdout).not.toContain('\u001b[31m');
     const json = await cli(['item', 'show', '1', '--json']);
     expect(json.json<{ fields: { note: string } }>().fields.note).toBe(escapeSequence);
