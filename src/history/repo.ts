@@ -28,6 +28,8 @@ export interface HistoryFilter {
   entityType?: string;
   entityId?: number;
   actor?: string;
+  /** Leave out the entries about these entity types. */
+  hiddenEntityTypes?: string[];
   since?: string;
   limit?: number;
   offset?: number;
@@ -51,6 +53,10 @@ export function selectHistory(db: Database, filter: HistoryFilter): HistoryRow[]
     where.push('actor = @actor COLLATE NOCASE');
     params.actor = filter.actor;
   }
+  filter.hiddenEntityTypes?.forEach((type, i) => {
+    where.push(`entity_type != @hidden${i}`);
+    params[`hidden${i}`] = type;
+  });
   if (filter.since !== undefined) {
     where.push('at >= @since');
     params.since = filter.since;

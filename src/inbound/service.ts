@@ -6,6 +6,8 @@ import { isListed } from '../exceptions/service.js';
 import { addItem, type Item, openItemsWithContactValue } from '../items/service.js';
 import { nowIso, type Session } from '../session.js';
 import { defaultCountry } from '../settings/service.js';
+import { checkDisplayText } from '../text.js';
+import { mayUse } from '../users/service.js';
 import {
   type CommunicationRow,
   insertCommunication,
@@ -129,7 +131,7 @@ export function submitForm(
   session: Session,
   form: { name: string; phone?: string; email?: string; country?: string },
 ): InboundResult {
-  if (form.name.trim() === '') throw new UsageError('--name needs a value');
+  const name = checkDisplayText(form.name, 'the --name of a form', { min: 1, max: 200 });
   const country = form.country ?? defaultCountry(session);
   const phone =
     form.phone === undefined
@@ -138,26 +140,32 @@ export function submitForm(
   const email =
     form.email === undefined ? undefined : parseSender(normaliseEmail(form.email), '--email');
   return receive(session, 'form', phone ?? email, {
-    subject: form.name,
+    subject: name,
     lead: {
-      title: `Form: ${form.name.trim()}`,
+      title: `Form: ${name}`,
       phones: phone ? [phone.value] : [],
       emails: email ? [email.value] : [],
     },
   });
 }
 
+export const communicationStatuses = ['saved', 'blocked'] as const;
+
 export function listCommunications(
   session: Session,
   filter: { channel?: Channel; status?: string; since?: Date; limit?: number },
 ): Communication[] {
+  const reveal = mayUse(session, 'exceptions.view');
   return selectCommunications(session.store.db, {
     channel: filter.channel,
     status: filter.status,
     since: filter.since?.toISOString(),
     limit: filter.limit,
-  }).map(toCommunication);
+  }).map((row) => toCommunication(row, reveal));
 }
+
+/** What a user without exceptions.view reads as the reason a communication was not saved. */
+export const withheldReason = 'not saved to the CRM';
 
 interface ReceiveDetails {
   subject: string | null;
@@ -193,7 +201,8 @@ function receive(
     });
     const row = selectCommunication(session.store.db, id);
     if (!row) throw new Error(`communication ${id} was not saved`);
-    return { communication: toCommunication(row), decision: decision.action, item };
+    const communication = toCommunication(row, mayUse(session, 'exceptions.view'));
+    return { communication, decision: decision.action, item };
   });
 }
 
@@ -206,7 +215,12 @@ function parseSender(normalised: Normalised, flag: string): InboundSender {
   return { kind: normalised.kind, key: normalised.key, value: normalised.value };
 }
 
-function toCommunication(row: CommunicationRow): Communication {
+/**
+ * A log entry as this user may read it: whether a value is on the exceptions list is itself
+ * protected (exceptions.view), so without it a blocked entry says only that it was not saved.
+ */
+function toCommunication(row: CommunicationRow, revealExceptions: boolean): Communication {
+  const blocked = row.status === 'blocked';
   return {
     id: row.id,
     channel: row.channel as Channel,
@@ -217,6 +231,6 @@ function toCommunication(row: CommunicationRow): Communication {
     inReplyTo: row.in_reply_to,
     status: row.status as 'saved' | 'blocked',
     itemId: row.item_id,
-    reason: row.reason,
+    reason: blocked && !revealExceptions ? withheldReason : row.reason,
   };
 }
