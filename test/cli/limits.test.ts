@@ -144,6 +144,25 @@ describe('amounts are stored exactly or refused', () => {
   });
 });
 
+describe('search text', () => {
+  it.each([
+    [['item', 'list', '--search']],
+    [['contact', 'list', '--search']],
+    [['company', 'list', '--search']],
+    [['exceptions', 'list', '--comment']],
+    [['exceptions', 'list', '--value']],
+  ])('%j over 10,000 characters is a usage error, not "LIKE pattern too complex"', async (argv) => {
+    const { cli } = await newStore({ now });
+    for (const text of ['x'.repeat(60_000), '%'.repeat(30_000), '😀'.repeat(20_000)]) {
+      expect(await refused(cli, [...argv, text])).toBe(
+        `error: a search text takes at most 10000 characters, not ${text.length}\n`,
+      );
+    }
+    const longest = await cli([...argv, '😀'.repeat(5_000)]);
+    expect(longest.exitCode, longest.stderr).toBe(0);
+  });
+});
+
 describe('filters name real things', () => {
   it('item list --type nosuch exits 4 like --pipeline nosuch', async () => {
     const { cli } = await newStore({ now });
