@@ -86,6 +86,13 @@ function reportOutputFailure(ctx: Context, exitCode: number, json: boolean): num
   return ExitCode.outputFailed;
 }
 
+/** The whole program with every command module loaded, for tests that walk it (the fuzz test). */
+export async function fullProgram(ctx: Context): Promise<Command> {
+  const program = buildProgram(ctx, false);
+  await registerCommands(program, ctx, []);
+  return program;
+}
+
 function buildProgram(ctx: Context, json: boolean): Command {
   const program = new Command('crmctl')
     .description(
