@@ -319,6 +319,7 @@ export function findStageRow<T extends { id: number; name: string }>(
   ref: string,
 ): T | undefined {
   const wanted = ref.trim();
+  if (wanted === '') throw new UsageError('name a stage (its name or id), not an empty one');
   if (isIdReference(wanted)) return stages.find((s) => String(s.id) === wanted);
   return stages.find((s) => s.name.toLowerCase() === wanted.toLowerCase());
 }
@@ -498,7 +499,10 @@ export function matchingStage(session: Session, stage: Stage, targetPipelineId: 
 function resolvePipeline(session: Session, ref: string | undefined, type?: string): PipelineRow {
   const { db } = session.store;
   if (type !== undefined) requireType(session, type);
-  if (ref === undefined || ref.trim() === '') {
+  // Given but empty is a mistake, never "the default pipeline" (pipeline rename "" X).
+  if (ref?.trim() === '')
+    throw new UsageError('name a pipeline (its name or id), not an empty one');
+  if (ref === undefined) {
     const fallbackType = type ?? 'deal';
     const row = selectDefaultPipeline(db, fallbackType);
     if (!row) throw new NotFoundError(`no default ${fallbackType} pipeline`);

@@ -163,6 +163,21 @@ describe('search text', () => {
   });
 });
 
+describe('arguments that name a pipeline or stage, given empty', () => {
+  it.each([
+    [['pipeline', 'rename', '', 'Renamed'], 'name a pipeline (its name or id), not an empty one'],
+    [['pipeline', 'remove', ' '], 'name a pipeline (its name or id), not an empty one'],
+    [['pipeline', 'show', ''], 'name a pipeline (its name or id), not an empty one'],
+    [['stage', 'remove', ''], 'name a stage (its name or id), not an empty one'],
+    [['stage', 'rename', ' ', 'X'], 'name a stage (its name or id), not an empty one'],
+  ])('%j is a usage error, never "the default one"', async (argv, message) => {
+    const { cli } = await newStore({ now });
+    const before = (await cli(['pipeline', 'list', '--json'])).stdout;
+    expect(await refused(cli, argv)).toBe(`error: ${message}\n`);
+    expect((await cli(['pipeline', 'list', '--json'])).stdout).toBe(before);
+  });
+});
+
 describe('filters name real things', () => {
   it('item list --type nosuch exits 4 like --pipeline nosuch', async () => {
     const { cli } = await newStore({ now });
