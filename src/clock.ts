@@ -30,6 +30,21 @@ export function parseInstant(text: string, flag: string): Date {
   return date;
 }
 
+/** The years `--now` accepts: a clock before 1970 or past 9999 is a typo, not a simulation. */
+const nowYears = { min: 1970, max: 9999 };
+
+/** `--now` / `CRMCTL_NOW`: an ISO-8601 time in the years 1970–9999 (UTC). */
+export function parseNow(text: string, flag: string): Date {
+  const date = parseInstant(text, flag);
+  const year = date.getUTCFullYear();
+  if (year < nowYears.min || year > nowYears.max) {
+    throw new UsageError(
+      `${flag} takes a time in the years ${nowYears.min} to ${nowYears.max}, not "${text}"`,
+    );
+  }
+  return date;
+}
+
 /** JavaScript rolls 2026-02-30 over to 2 March; a date that does not exist is refused instead. */
 function isCalendarDate(text: string): boolean {
   const [year = 0, month = 0, day = 0] = text.slice(0, 10).split('-').map(Number);
@@ -46,7 +61,13 @@ const durationUnits: Record<string, number> = {
   w: 604_800_000,
 };
 
-/** Parses `90s`, `30m`, `2h`, `3d`, `1w` or a sum such as `1d4h` (optionally signed) into milliseconds. */
+/** The longest duration anything takes: a hundred years (36500d). */
+const maxDurationMs = 36_500 * 86_400_000;
+
+/**
+ * Parses `90s`, `30m`, `2h`, `3d`, `1w` or a sum such as `1d4h` (optionally signed) into
+ * milliseconds; at most a hundred years either way.
+ */
 export function parseDuration(text: string, flag: string): number {
   const match = /^([+-]?)((?:\d+[smhdw])+)$/.exec(text.trim());
   if (!match) {
@@ -55,6 +76,9 @@ export function parseDuration(text: string, flag: string): number {
   let ms = 0;
   for (const [, amount, unit] of (match[2] ?? '').matchAll(/(\d+)([smhdw])/g)) {
     ms += Number(amount) * (durationUnits[unit ?? ''] ?? 0);
+  }
+  if (!(ms <= maxDurationMs)) {
+    throw new UsageError(`${flag} takes a duration of at most 100 years (36500d), not "${text}"`);
   }
   return match[1] === '-' ? -ms : ms;
 }

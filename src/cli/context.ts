@@ -2,11 +2,11 @@ import { createRequire } from 'node:module';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type * as Chalk from 'chalk';
-import { type Clock, fixedClock, parseInstant, systemClock } from '../clock.js';
-import { UsageError } from '../errors.js';
-import type { Actor, Cause, Session } from '../session.js';
+import { type Clock, fixedClock, parseNow, systemClock } from '../clock.js';
+import { PermissionError, UsageError } from '../errors.js';
+import { type Actor, type Session, systemLogin } from '../session.js';
 import { seedNewStore } from '../setup/service.js';
-import { openStore, type Store } from '../store/store.js';
+import { type Database, openStore, type Store } from '../store/store.js';
 import type { Permission } from '../users/permissions.js';
 import { authorize } from '../users/service.js';
 import { colourEnabled, type IOStreams, type OutputStream, OutputWatch } from './io.js';
@@ -27,6 +27,7 @@ export interface GlobalOptions {
 }
 
 const defaultWaitSeconds = 60;
+const maxWaitSeconds = 86_400;
 
 /**
  * Everything a command needs from the outside world, in one object: the store (opened on
@@ -65,7 +66,7 @@ export class Context {
     if (!this.resolvedClock) {
       const now = this.globals.now ?? this.env.CRMCTL_NOW;
       this.resolvedClock = now
-        ? fixedClock(parseInstant(now, this.globals.now ? '--now' : 'CRMCTL_NOW'))
+        ? fixedClock(parseNow(now, this.globals.now ? '--now' : 'CRMCTL_NOW'))
         : systemClock;
     }
     return this.resolvedClock;
@@ -98,8 +99,9 @@ export class Context {
    */
   get store(): Store {
     if (!this.openedStore) {
-      // A bad --now or --wait is refused before a new store file is created.
+      // A bad --now, --wait or --as is refused before a new store file is created.
       const clock = this.clock;
+      this.checkActor();
       const access = storeAccessOf(this.commandPath);
       const path = this.storePath;
       const store = openStore(path, {
@@ -111,9 +113,7 @@ export class Context {
           this.storeCreated = true;
         },
       });
-      this.openedStore = watchCommits(store, () => {
-        this.committed = true;
-      });
+      this.openedStore = this.guardWrites(store);
       // Even under --quiet: it happens once, and is the only sign of a mistyped --db.
       // `init` says it in its own words.
       if (this.storeCreated && this.commandPath !== 'init') {
@@ -123,30 +123,75 @@ export class Context {
     return this.openedStore;
   }
 
-  /** How long to wait for another writer: --wait / CRMCTL_WAIT seconds. */
+  /** How long to wait for another writer: --wait / CRMCTL_WAIT seconds (empty: not set). */
   get waitMs(): number {
+    const flag = this.globals.wait !== undefined ? '--wait' : 'CRMCTL_WAIT';
     const raw = this.globals.wait ?? this.env.CRMCTL_WAIT;
     if (raw === undefined || raw === '') return defaultWaitSeconds * 1000;
-    const seconds = Number(raw);
-    if (!Number.isFinite(seconds) || seconds < 0) {
-      throw new UsageError(`--wait takes a number of seconds, not "${raw}"`);
+    const seconds = /^\d{1,6}(\.\d{1,3})?$/.test(raw.trim()) ? Number(raw) : Number.NaN;
+    if (!(seconds <= maxWaitSeconds)) {
+      throw new UsageError(
+        `${flag} takes a number of seconds from 0 to ${maxWaitSeconds} (a day), not "${raw}"`,
+      );
     }
     return Math.round(seconds * 1000);
   }
 
+  /**
+   * Who is acting: --as, else CRMCTL_USER (empty means not set), else the OS login. Never the
+   * automation's own actor: code acts as it through a session it makes (actAsSystem).
+   */
   get login(): string {
-    return this.globals.as ?? (this.env.CRMCTL_USER || osLogin(this.env));
+    return this.actingLogin();
+  }
+
+  private actingLogin(): string {
+    const fromEnv = this.env.CRMCTL_USER === '' ? undefined : this.env.CRMCTL_USER;
+    if (this.globals.as === undefined && fromEnv?.trim() === '') {
+      throw new UsageError('CRMCTL_USER is blank: unset it, or set it to a login');
+    }
+    const login = this.globals.as ?? fromEnv ?? osLogin(this.env);
+    if (login.trim().toLowerCase() === systemLogin) {
+      throw new PermissionError(
+        `"${systemLogin}" is the automation's own actor: no command line can act as it; act as a user (--as LOGIN, see crmctl user list)`,
+        null,
+      );
+    }
+    return login;
+  }
+
+  /** Refuses an acting user no command line may be (system, a blank CRMCTL_USER). */
+  private checkActor(): void {
+    this.actingLogin();
   }
 
   /**
    * Checks that the acting user exists and holds `permission`, before anything is shown or
    * changed, and returns what services work with.
    */
-  session(permission?: Permission, cause: Cause = { kind: 'user', id: null }): Session {
+  session(permission?: Permission): Session {
+    const login = this.login;
     const store = this.store;
-    authorize(store.db, this.login, permission);
-    const actor: Actor = { login: this.login, cause, command: this.commandPath };
+    authorize(store.db, login, permission);
+    const actor: Actor = { login, cause: { kind: 'user', id: null }, command: this.commandPath };
     return { store, clock: this.clock, actor };
+  }
+
+  private guardWrites(store: Store): Store {
+    const waitMs = this.waitMs;
+    const watched = this.io.stderrIsTTY && !this.quiet;
+    return watchWrites(store, {
+      waitMs,
+      onWaiting: watched
+        ? () =>
+            this.io.stderr.write(
+              `waiting for another crmctl to finish writing (up to ${waitMs / 1000} s; --wait to change)\n`,
+            )
+        : undefined,
+      onCommit: () => {
+        this.committed = true;
+      },
+    });
   }
 
   /** A person can be asked: stdin and stderr are terminals and --no-input is not given. */
@@ -157,7 +202,7 @@ export class Context {
   }
 
   get prompter(): Prompter {
-    return this.customPrompter ?? inquirerPrompter(this.io);
+    return this.customPrompter ?? inquirerPrompter(this.io, this.colour('stderr'));
   }
 
   get quiet(): boolean {
@@ -207,26 +252,40 @@ export class Context {
 }
 
 /**
- * The store, telling when a write commits; synchronous writes run with the default signal
- * disposition (see withDefaultSignals).
+ * The store, telling when a write commits and saying when it waits for another writer;
+ * synchronous writes run with the default signal disposition (see withDefaultSignals).
  */
-function watchCommits(store: Store, onCommit: () => void): Store {
-  let depth = 0;
+function watchWrites(store: Store, hooks: WriteHooks): Store {
+  const { db } = store;
+  const lock = writeLock(db, hooks);
   return {
     ...store,
     write(work, options) {
-      depth++;
-      try {
-        const result = withDefaultSignals(() => store.write(work, options));
-        if (depth === 1 && !options?.dryRun) onCommit();
-        return result;
-      } finally {
-        depth--;
-      }
+      // Nested writes are savepoints of the one transaction.
+      if (db.inTransaction) return withDefaultSignals(() => store.write(work, options));
+      return withDefaultSignals(() => {
+        lock.acquire();
+        try {
+          // Inside the transaction begun here, the store's write is a savepoint.
+          const result = store.write(work, options);
+          db.exec(options?.dryRun ? 'ROLLBACK' : 'COMMIT');
+          if (!options?.dryRun) hooks.onCommit();
+          return result;
+        } catch (error) {
+          if (db.inTransaction) db.exec('ROLLBACK');
+          throw error;
+        }
+      });
     },
     async writeAsync(work, options) {
+      // The store begins this transaction itself: wait for the lock (saying so), let it go,
+      // then let the store take it, with what is left of the wait.
+      if (hooks.onWaiting && !db.inTransaction) {
+        lock.acquire();
+        db.exec('ROLLBACK');
+      }
       const result = await store.writeAsync(work, options);
-      if (!options?.dryRun) onCommit();
+      if (!options?.dryRun) hooks.onCommit();
       return result;
     },
   };
@@ -264,6 +323,50 @@ export function storeAccessOf(commandPath: string): StoreAccess {
   if (readingCommands.has(commandPath)) return 'read';
   const words = commandPath.split(' ');
   return words.length > 1 && readingVerbs.has(words.at(-1) ?? '') ? 'read' : 'write';
+}
+
+interface WriteHooks {
+  waitMs: number;
+  /** Called once a writer has waited a second for another; absent when nobody watches. */
+  onWaiting?: () => void;
+  onCommit: () => void;
+}
+
+/** After this long waiting for another writer, a person watching is told. */
+const noteAfterMs = 1000;
+
+/**
+ * `BEGIN IMMEDIATE`, waiting at most `waitMs` for another writer. SQLite waits inside its busy
+ * handler, where nothing else runs: so a first attempt waits a second, and on SQLITE_BUSY the
+ * note is shown and a second attempt waits for the rest.
+ */
+function writeLock(db: Database, hooks: WriteHooks) {
+  const busyTimeout = (ms: number) => db.pragma(`busy_timeout = ${Math.max(0, Math.round(ms))}`);
+  return {
+    acquire(): void {
+      if (!hooks.onWaiting || hooks.waitMs <= noteAfterMs) {
+        db.exec('BEGIN IMMEDIATE');
+        return;
+      }
+      const started = Date.now();
+      busyTimeout(noteAfterMs);
+      try {
+        db.exec('BEGIN IMMEDIATE');
+        return;
+      } catch (error) {
+        if (!String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY')) throw error;
+      } finally {
+        busyTimeout(hooks.waitMs);
+      }
+      hooks.onWaiting();
+      busyTimeout(hooks.waitMs - (Date.now() - started));
+      try {
+        db.exec('BEGIN IMMEDIATE');
+      } finally {
+        busyTimeout(hooks.waitMs);
+      }
+    },
+  };
 }
 
 function osLogin(env: Env): string {

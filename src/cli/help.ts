@@ -62,7 +62,8 @@ Data goes to stdout; notes, warnings and progress to stderr. Under -o json a com
 summary is JSON on stdout, and an error is {"error":{"code","message","exitCode"}} on stderr.
 
 Colour: off with --no-color or a non-empty NO_COLOR, forced with FORCE_COLOR, otherwise
-only when the stream is a terminal. Progress bars only when stderr is a terminal.
+only when the stream is a terminal and TERM is not dumb; prompts follow the same rule for
+stderr. Progress bars only when stderr is a terminal.
 `,
   },
   environment: {
@@ -72,13 +73,18 @@ only when the stream is a terminal. Progress bars only when stderr is a terminal
   CRMCTL_DB        store file (same as --db); default $XDG_DATA_HOME/crmctl/crm.db,
                    i.e. ~/.local/share/crmctl/crm.db
   XDG_DATA_HOME    where the default store lives
-  CRMCTL_USER      act as this user (same as --as); default the OS login
-  CRMCTL_NOW       read the clock as this ISO-8601 time (same as --now): simulations
-  CRMCTL_WAIT      seconds to wait for another writer before exit 75 (same as --wait; 60)
+  CRMCTL_USER      act as this user (same as --as); default the OS login. Empty means
+                   not set; \`--as ""\` is a usage error. No command line can act as
+                   "system", the automation's own actor (exit 6)
+  CRMCTL_NOW       read the clock as this ISO-8601 time in the years 1970-9999 (same as
+                   --now): simulations. Empty means not set
+  CRMCTL_WAIT      seconds (0 to 86400) to wait for another writer before exit 75 (same as
+                   --wait; default 60). On a terminal, a wait of over a second is said on stderr
   CRMCTL_NO_INPUT  never prompt (same as --no-input); commands that would ask need --yes
   CRMCTL_DEBUG     1: print the stack of internal errors
-  NO_COLOR         non-empty: no colours
+  NO_COLOR         non-empty: no colours (same as --no-color, prompts included)
   FORCE_COLOR      colours even when not a terminal (0 or false: never)
+  TERM             dumb: no colours
 `,
   },
 };
@@ -107,7 +113,7 @@ Examples:
           program.outputHelp();
           return;
         }
-        const topic = topics[first];
+        const topic = Object.hasOwn(topics, first) ? topics[first] : undefined;
         if (topic && words.length === 1) {
           program.configureOutput().writeOut?.(topic.text);
           return;

@@ -24,7 +24,10 @@ export function processStreams(): IOStreams {
   };
 }
 
-/** Colour is decided once per stream: --no-color and NO_COLOR turn it off, FORCE_COLOR on, else a TTY. */
+/**
+ * Colour is decided once per stream: --no-color and NO_COLOR turn it off, FORCE_COLOR on, else a
+ * TTY whose TERM is not `dumb`.
+ */
 export function colourEnabled(
   isTTY: boolean,
   env: Record<string, string | undefined>,
@@ -33,6 +36,7 @@ export function colourEnabled(
   if (noColorFlag) return false;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
+  if (env.TERM === 'dumb') return false;
   return isTTY;
 }
 

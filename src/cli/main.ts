@@ -86,6 +86,13 @@ function reportOutputFailure(ctx: Context, exitCode: number, json: boolean): num
   return ExitCode.outputFailed;
 }
 
+/** The whole program with every command module loaded, for tests that walk it (the fuzz test). */
+export async function fullProgram(ctx: Context): Promise<Command> {
+  const program = buildProgram(ctx, false);
+  await registerCommands(program, ctx, []);
+  return program;
+}
+
 function buildProgram(ctx: Context, json: boolean): Command {
   const program = new Command('crmctl')
     .description(
@@ -96,10 +103,13 @@ function buildProgram(ctx: Context, json: boolean): Command {
     .version(version, '-V, --version')
     .option('--db <path>', 'store file (env CRMCTL_DB; default $XDG_DATA_HOME/crmctl/crm.db)')
     .option('--as <login>', 'act as this user (env CRMCTL_USER; default the OS login)')
-    .option('--now <time>', 'read the clock as this ISO-8601 time (env CRMCTL_NOW)')
+    .option(
+      '--now <time>',
+      'read the clock as this ISO-8601 time, years 1970-9999 (env CRMCTL_NOW)',
+    )
     .option(
       '--wait <seconds>',
-      'wait this long for another writer, then exit 75 (env CRMCTL_WAIT; default 60)',
+      'wait up to this long (0-86400) for another writer, then exit 75 (env CRMCTL_WAIT; default 60)',
     )
     .option('--no-color', 'no colours (also NO_COLOR)')
     .option('--no-input', 'never prompt (also CRMCTL_NO_INPUT)')

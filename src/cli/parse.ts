@@ -29,14 +29,39 @@ export function parseOffset(value: string): number {
   return Number(value);
 }
 
+/** Amounts are stored as numbers: at most this many decimals and significant digits stay exact. */
+const amountDecimals = 4;
+const amountDigits = 15;
+
+/**
+ * An amount of 0 or more, written in decimal (1200.50, 1.2e3), that a stored number holds
+ * exactly: at most 4 decimals and 15 significant digits. Anything else is refused, never rounded.
+ */
 export function parseAmount(value: string): number {
-  const amount = Number(value.trim());
+  const text = value.trim();
   // Decimal only: Number() would also read 0x10, 0b11 and 0o7.
-  const decimal = /^(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i.test(value.trim());
-  if (!decimal || !Number.isFinite(amount) || amount < 0) {
+  const match = /^(\d*)(?:\.(\d*))?(?:e([+-]?\d{1,6}))?$/i.exec(text);
+  if (!match || !/\d/.test((match[1] ?? '') + (match[2] ?? ''))) {
     throw new UsageError(`--amount takes a number of 0 or more such as 1200.50, not "${value}"`);
   }
-  return amount;
+  const whole = match[1] ?? '';
+  const fraction = match[2] ?? '';
+  const exponent = Number(match[3] ?? '0');
+  // The digits as one integer and the power of ten it is scaled by: 12.50e1 → 1250 × 10^-2.
+  const digits = `${whole}${fraction}`.replace(/^0+/, '');
+  const significant = digits.replace(/0+$/, '');
+  const scale = exponent - fraction.length + (digits.length - significant.length);
+  if (significant !== '' && -scale > amountDecimals) {
+    throw new UsageError(
+      `--amount ${text}: at most ${amountDecimals} decimals, so that it is stored exactly`,
+    );
+  }
+  if (significant.length + Math.max(0, scale) > amountDigits) {
+    throw new UsageError(
+      `--amount ${text}: at most ${amountDigits} digits, so that it is stored exactly`,
+    );
+  }
+  return significant === '' ? 0 : Number(`${significant}e${scale}`);
 }
 
 /** For options given several times: `--phone a --phone b`. */
@@ -44,14 +69,19 @@ export function collect(value: string, previous: string[] | undefined): string[]
   return [...(previous ?? []), value];
 }
 
-/** `--field key=value`, repeatable, into an object. */
+/**
+ * `--field key=value`, repeatable, into an object without a prototype, so that a field called
+ * `__proto__` or `toString` is a field like any other.
+ */
 export function collectField(
   value: string,
   previous: Record<string, string> | undefined,
 ): Record<string, string> {
   const at = value.indexOf('=');
   if (at <= 0) throw new UsageError(`--field takes key=value, not "${value}"`);
-  return { ...previous, [value.slice(0, at).trim()]: value.slice(at + 1) };
+  const fields: Record<string, string> = Object.assign(Object.create(null), previous);
+  fields[value.slice(0, at).trim()] = value.slice(at + 1);
+  return fields;
 }
 
 export function splitList(value: string): string[] {

@@ -5,6 +5,7 @@ import { recordChange } from '../history/service.js';
 import { afterOffset, inPages, type Listing } from '../listing.js';
 import { nowIso, type Session } from '../session.js';
 import { defaultCountry } from '../settings/service.js';
+import { checkDisplayText } from '../text.js';
 import {
   type ContactPointRow,
   countParties,
@@ -366,11 +367,7 @@ function dedupe(points: ContactPoint[]): ContactPoint[] {
 }
 
 function checkPartyName(name: string, kind: PartyKind): string {
-  const trimmed = name.trim();
-  if (trimmed === '' || trimmed.length > 200 || /\p{Cc}/u.test(trimmed)) {
-    throw new UsageError(`a ${kind} name needs 1 to 200 printable characters`);
-  }
-  return trimmed;
+  return checkDisplayText(name, `a ${kind} name`, { min: 1, max: 200 });
 }
 
 function* chunks<T>(list: T[], size: number): Generator<T[]> {

@@ -2,6 +2,7 @@ import { printList, type View, withOutputOptions } from '../cli/output.js';
 import { examples, parseId, withPaging } from '../cli/parse.js';
 import type { CommandModule } from '../cli/registry.js';
 import { parseSince } from '../clock.js';
+import { mayUse } from '../users/service.js';
 import { historyListing } from './service.js';
 
 /** "stage: New → Prepayment; amount: 100 → 120" for people; JSON keeps the structure. */
@@ -45,7 +46,7 @@ export const commands: CommandModule['commands'] = {
     withOutputOptions(
       withPaging(program.command('history'))
         .description(
-          'Show what changed: who, when, what, and through what (command, rule or trigger)',
+          'Show what changed: who, when, what, and through what (command, rule or trigger). Changes to the exceptions list are shown only to users with exceptions.view',
         )
         .option('--item <id>', 'only this item')
         .option('--actor <login>', 'only changes made by this user (system: automation)')
@@ -59,6 +60,8 @@ export const commands: CommandModule['commands'] = {
       .action(async (options) => {
         const session = ctx.session('items.view');
         const entries = historyListing(session, {
+          // What was listed is itself protected: those entries need exceptions.view.
+          hiddenEntityTypes: mayUse(session, 'exceptions.view') ? [] : ['exceptions'],
           entity:
             options.item === undefined
               ? undefined

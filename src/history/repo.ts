@@ -28,6 +28,8 @@ export interface HistoryFilter {
   entityType?: string;
   entityId?: number;
   actor?: string;
+  /** Leave out the entries about these entity types. */
+  hiddenEntityTypes?: string[];
   since?: string;
   limit?: number;
   offset?: number;
@@ -48,6 +50,10 @@ function historyWhere(filter: HistoryFilter): { clause: string; params: Record<s
     where.push('actor = @actor COLLATE NOCASE');
     params.actor = filter.actor;
   }
+  filter.hiddenEntityTypes?.forEach((type, i) => {
+    where.push(`entity_type != @hidden${i}`);
+    params[`hidden${i}`] = type;
+  });
   if (filter.since !== undefined) {
     where.push('at >= @since');
     params.since = filter.since;

@@ -52,6 +52,8 @@ export interface ListHistoryOptions {
   entity?: EntityRef;
   entityType?: string;
   actor?: string;
+  /** Leave out the entries about these entity types (those the user may not see). */
+  hiddenEntityTypes?: string[];
   since?: Date;
   limit?: number;
   offset?: number;
@@ -62,6 +64,7 @@ function historyFilter(options: ListHistoryOptions): HistoryFilter {
     entityType: options.entity?.type ?? options.entityType,
     entityId: options.entity?.id,
     actor: options.actor,
+    hiddenEntityTypes: options.hiddenEntityTypes,
     since: options.since?.toISOString(),
     limit: options.limit,
     offset: options.offset,

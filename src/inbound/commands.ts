@@ -13,11 +13,13 @@ import type { CommandModule } from '../cli/registry.js';
 import { parseSince } from '../clock.js';
 import {
   type Channel,
+  communicationStatuses,
   type InboundResult,
   listCommunications,
   receiveChat,
   receiveEmail,
   submitForm,
+  withheldReason,
 } from './service.js';
 
 const communicationView: View = {
@@ -49,7 +51,9 @@ async function printInbound(ctx: Context, options: OutputOptions, result: Inboun
   const { communication } = result;
   if (communication.itemId !== null) ctx.out(String(communication.itemId));
   ctx.note(
-    `${communication.status === 'blocked' ? 'Not saved' : 'Saved'}: ${communication.reason}`,
+    communication.reason === withheldReason
+      ? 'Not saved to the CRM'
+      : `${communication.status === 'blocked' ? 'Not saved' : 'Saved'}: ${communication.reason}`,
   );
 }
 
@@ -58,8 +62,14 @@ function registerLog(command: Command, ctx: Context, channel: Channel) {
     withPaging(
       command
         .command('log')
-        .description(`The communication log of inbound ${channel}s, saved to the CRM or not`)
-        .option('--status <status>', 'saved or blocked')
+        .description(
+          `The communication log of inbound ${channel}s, saved to the CRM or not (why one was not saved is shown only with exceptions.view)`,
+        )
+        .addOption(
+          new Option('--status <status>', 'saved or blocked (not saved to the CRM)').choices(
+            communicationStatuses,
+          ),
+        )
         .option('--since <time>', 'at or after (ISO-8601, or 7d …)'),
     ),
     communicationView,

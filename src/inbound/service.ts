@@ -7,6 +7,8 @@ import { addItem, type Item, openItemsWithContactValue } from '../items/service.
 import { afterOffset, type Listing, mapRows } from '../listing.js';
 import { nowIso, type Session } from '../session.js';
 import { defaultCountry } from '../settings/service.js';
+import { checkDisplayText } from '../text.js';
+import { mayUse } from '../users/service.js';
 import {
   type CommunicationRow,
   countCommunications,
@@ -131,7 +133,7 @@ export function submitForm(
   session: Session,
   form: { name: string; phone?: string; email?: string; country?: string },
 ): InboundResult {
-  if (form.name.trim() === '') throw new UsageError('--name needs a value');
+  const name = checkDisplayText(form.name, 'the --name of a form', { min: 1, max: 200 });
   const country = form.country ?? defaultCountry(session);
   const phone =
     form.phone === undefined
@@ -140,14 +142,16 @@ export function submitForm(
   const email =
     form.email === undefined ? undefined : parseSender(normaliseEmail(form.email), '--email');
   return receive(session, 'form', phone ?? email, {
-    subject: form.name,
+    subject: name,
     lead: {
-      title: `Form: ${form.name.trim()}`,
+      title: `Form: ${name}`,
       phones: phone ? [phone.value] : [],
       emails: email ? [email.value] : [],
     },
   });
 }
+
+export const communicationStatuses = ['saved', 'blocked'] as const;
 
 /** The communication log of a channel, read as it is printed. */
 export function listCommunications(
@@ -155,6 +159,7 @@ export function listCommunications(
   options: { channel?: Channel; status?: string; since?: Date; limit?: number; offset?: number },
 ): Listing<Communication> {
   const { db } = session.store;
+  const reveal = mayUse(session, 'exceptions.view');
   const filter = {
     channel: options.channel,
     status: options.status,
@@ -163,12 +168,15 @@ export function listCommunications(
   return {
     rows: mapRows(
       iterateCommunications(db, { ...filter, limit: options.limit, offset: options.offset }),
-      toCommunication,
+      (row) => toCommunication(row, reveal),
     ),
     limited: options.limit !== undefined,
     total: () => afterOffset(countCommunications(db, filter), options.offset),
   };
 }
+
+/** What a user without exceptions.view reads as the reason a communication was not saved. */
+export const withheldReason = 'not saved to the CRM';
 
 interface ReceiveDetails {
   subject: string | null;
@@ -204,7 +212,8 @@ function receive(
     });
     const row = selectCommunication(session.store.db, id);
     if (!row) throw new Error(`communication ${id} was not saved`);
-    return { communication: toCommunication(row), decision: decision.action, item };
+    const communication = toCommunication(row, mayUse(session, 'exceptions.view'));
+    return { communication, decision: decision.action, item };
   });
 }
 
@@ -217,7 +226,12 @@ function parseSender(normalised: Normalised, flag: string): InboundSender {
   return { kind: normalised.kind, key: normalised.key, value: normalised.value };
 }
 
-function toCommunication(row: CommunicationRow): Communication {
+/**
+ * A log entry as this user may read it: whether a value is on the exceptions list is itself
+ * protected (exceptions.view), so without it a blocked entry says only that it was not saved.
+ */
+function toCommunication(row: CommunicationRow, revealExceptions: boolean): Communication {
+  const blocked = row.status === 'blocked';
   return {
     id: row.id,
     channel: row.channel as Channel,
@@ -228,6 +242,6 @@ function toCommunication(row: CommunicationRow): Communication {
     inReplyTo: row.in_reply_to,
     status: row.status as 'saved' | 'blocked',
     itemId: row.item_id,
-    reason: row.reason,
+    reason: blocked && !revealExceptions ? withheldReason : row.reason,
   };
 }

@@ -13,17 +13,21 @@ import { NotFoundError, UsageError } from '../errors.js';
 import { type HistoryEntry, listHistory, recordChange } from '../history/service.js';
 import { afterOffset, inPages, type Listing } from '../listing.js';
 import {
+  findStageRow,
   firstStage,
   getPipeline,
   getStage,
   getStageById,
   matchingStage,
   type Pipeline,
+  requireType,
   type Semantic,
   type Stage,
+  stageNotFound,
 } from '../pipelines/service.js';
 import { nowIso, type Session, systemLogin } from '../session.js';
 import { getSetting } from '../settings/service.js';
+import { checkDisplayText } from '../text.js';
 import { getUser, userIdOf } from '../users/service.js';
 import {
   countItemsByStage as countByStage,
@@ -159,6 +163,7 @@ const listPage = 1000;
 
 /** The items matching the filters, read as they are printed (memory flat however many). */
 export function listItems(session: Session, options: ListItemsOptions): Listing<Item> {
+  if (options.type !== undefined) requireType(session, options.type);
   const filter: ItemFilter = {
     type: options.type,
     titleContains: options.search,
@@ -265,13 +270,14 @@ export function updateItem(session: Session, id: number, options: UpdateItemOpti
       change('companyId', before.companyId, options.company);
     }
     if (options.fields !== undefined) {
-      const fields = { ...before.fields };
+      const fields = new Map(Object.entries(before.fields));
       for (const [key, value] of Object.entries(checkFields(options.fields, true))) {
-        if (value === '') delete fields[key];
-        else fields[key] = value;
-        change(`fields.${key}`, before.fields[key] ?? null, fields[key] ?? null);
+        const from = fields.get(key) ?? null;
+        if (value === '') fields.delete(key);
+        else fields.set(key, value);
+        change(`fields.${key}`, from, fields.get(key) ?? null);
       }
-      columns.fields = JSON.stringify(fields);
+      columns.fields = JSON.stringify(Object.fromEntries(fields));
     }
     if (points.length > 0 || options.phones || options.emails) {
       // The item's own values: `before` also shows its contact's and company's.
@@ -376,12 +382,22 @@ export function moveItemsOutOfStage(
   from: Stage,
   to: { pipeline?: string; stage?: string; type: string },
 ): MoveItemsResult {
-  const ids = itemIdsInStage(session, from.id);
-  if (ids.length === 0) return { moved: 0, unchanged: 0, moves: [] };
   const target = getPipeline(session, to.pipeline, to.type);
+  if (to.stage === undefined && target.id === from.pipelineId) {
+    throw new UsageError(
+      `--move-items-to names the pipeline being removed ("${target.name}"): name another ${to.type} pipeline for its items`,
+    );
+  }
   const stage = to.stage
     ? getStage(session, target.id, to.stage)
     : matchingStage(session, from, target.id);
+  if (stage.id === from.id) {
+    throw new UsageError(
+      `--move-items-to names the stage being removed ("${from.name}"): name another stage of "${target.name}" for its items`,
+    );
+  }
+  const ids = itemIdsInStage(session, from.id);
+  if (ids.length === 0) return { moved: 0, unchanged: 0, moves: [] };
   return moveItems(session, { ids, stage: String(stage.id), pipeline: String(target.id) });
 }
 
@@ -427,15 +443,8 @@ function applyMove(session: Session, item: Item, pipeline: Pipeline, stage: Stag
 }
 
 function findStage(pipeline: Pipeline, ref: string): Stage {
-  const wanted = ref.trim().toLowerCase();
-  const stage =
-    (/^\d+$/.test(wanted) ? pipeline.stages.find((s) => s.id === Number(wanted)) : undefined) ??
-    pipeline.stages.find((s) => s.name.toLowerCase() === wanted);
-  if (!stage) {
-    throw new NotFoundError(
-      `no stage "${ref}" in pipeline "${pipeline.name}"; stages: ${pipeline.stages.map((s) => s.name).join(', ')}`,
-    );
-  }
+  const stage = findStageRow(pipeline.stages, ref);
+  if (!stage) throw new NotFoundError(stageNotFound(ref, pipeline.name, pipeline.stages));
   return stage;
 }
 
@@ -518,11 +527,7 @@ function currencyOf(session: Session, currency: string | undefined): string {
 }
 
 function checkTitle(title: string): string {
-  const trimmed = title.trim();
-  if (trimmed === '' || trimmed.length > 500 || /\p{Cc}/u.test(trimmed)) {
-    throw new UsageError('a title needs 1 to 500 printable characters');
-  }
-  return trimmed;
+  return checkDisplayText(title, 'a title', { min: 1, max: 500 });
 }
 
 function checkFields(fields: Record<string, string>, allowEmpty = false): Record<string, string> {

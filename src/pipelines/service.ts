@@ -2,6 +2,7 @@ import { ConflictError, NotFoundError, UsageError } from '../errors.js';
 import { recordChange } from '../history/service.js';
 import { nowIso, type Session } from '../session.js';
 import type { Database } from '../store/store.js';
+import { checkDisplayText } from '../text.js';
 import {
   deletePipeline,
   deleteStage,
@@ -174,10 +175,10 @@ export function addType(session: Session, options: AddTypeOptions): EntityType {
       `"${options.name}" is not a usable type name: lower-case letters, digits and '-', 2 to 40, not one of ${reservedTypeNames.join(', ')}`,
     );
   }
-  const title = (options.title ?? options.name).trim();
-  if (title === '' || title.length > 100 || /\p{Cc}/u.test(title)) {
-    throw new UsageError('a type title needs 1 to 100 printable characters');
-  }
+  const title = checkDisplayText(options.title ?? options.name, 'a type title', {
+    min: 1,
+    max: 100,
+  });
   return session.store.write(() => {
     if (selectType(session.store.db, options.name)) {
       throw new ConflictError(`entity type "${options.name}" already exists`);
@@ -301,18 +302,40 @@ export function listStages(session: Session, pipelineRef?: string, type?: string
 /** Finds a stage of a pipeline by id or name (case-insensitive). */
 export function getStage(session: Session, pipelineId: number, ref: string): Stage {
   const stages = selectStages(session.store.db, pipelineId);
-  const wanted = ref.trim();
-  // An id first, then a name: a stage may be called "2026".
-  const found =
-    (/^\d+$/.test(wanted) ? stages.find((s) => s.id === Number(wanted)) : undefined) ??
-    stages.find((s) => s.name.toLowerCase() === wanted.toLowerCase());
+  const found = findStageRow(stages, ref);
   if (!found) {
     const pipeline = selectPipelineById(session.store.db, pipelineId);
-    throw new NotFoundError(
-      `no stage "${ref}" in pipeline "${pipeline?.name}"; stages: ${stages.map((s) => s.name).join(', ')}`,
-    );
+    throw new NotFoundError(stageNotFound(ref, pipeline?.name ?? String(pipelineId), stages));
   }
   return toStage(found);
+}
+
+/**
+ * The stage `ref` names among `stages`: by id when it is digits only (a name never is, though an
+ * older store may hold one: that stage is addressed by its id), else by name, case-insensitive.
+ */
+export function findStageRow<T extends { id: number; name: string }>(
+  stages: T[],
+  ref: string,
+): T | undefined {
+  const wanted = ref.trim();
+  if (wanted === '') throw new UsageError('name a stage (its name or id), not an empty one');
+  if (isIdReference(wanted)) return stages.find((s) => String(s.id) === wanted);
+  return stages.find((s) => s.name.toLowerCase() === wanted.toLowerCase());
+}
+
+/** "no stage …; stages: …", pointing at a stage whose old numeric name was meant. */
+export function stageNotFound(
+  ref: string,
+  pipelineName: string,
+  stages: { id: number; name: string }[],
+): string {
+  const wanted = ref.trim();
+  const named = isIdReference(wanted) ? stages.find((s) => s.name === wanted) : undefined;
+  const hint = named
+    ? `; stage #${named.id} is named "${named.name}": give its id, or rename it`
+    : '';
+  return `no stage "${ref}" in pipeline "${pipelineName}"${hint}; stages: ${stages.map((s) => s.name).join(', ')}`;
 }
 
 export function getStageById(session: Session, id: number): Stage {
@@ -476,16 +499,25 @@ export function matchingStage(session: Session, stage: Stage, targetPipelineId: 
 function resolvePipeline(session: Session, ref: string | undefined, type?: string): PipelineRow {
   const { db } = session.store;
   if (type !== undefined) requireType(session, type);
-  if (ref === undefined || ref.trim() === '') {
+  // Given but empty is a mistake, never "the default pipeline" (pipeline rename "" X).
+  if (ref?.trim() === '')
+    throw new UsageError('name a pipeline (its name or id), not an empty one');
+  if (ref === undefined) {
     const fallbackType = type ?? 'deal';
     const row = selectDefaultPipeline(db, fallbackType);
     if (!row) throw new NotFoundError(`no default ${fallbackType} pipeline`);
     return row;
   }
   const wanted = ref.trim();
-  if (/^\d+$/.test(wanted)) {
-    const row = selectPipelineById(db, Number(wanted));
+  if (isIdReference(wanted)) {
+    const row = wanted.length <= 15 ? selectPipelineById(db, Number(wanted)) : undefined;
     if (row && (type === undefined || row.type === type)) return row;
+    const named = selectPipelinesByName(db, wanted).filter(
+      (p) => type === undefined || p.type === type,
+    );
+    throw new NotFoundError(
+      `no ${type ?? ''}${type ? ' ' : ''}pipeline with id ${wanted}${named.map((p) => `; pipeline #${p.id} is named "${p.name}": give its id, or rename it`).join('')}`,
+    );
   }
   const matches = selectPipelinesByName(db, wanted).filter(
     (p) => type === undefined || p.type === type,
@@ -522,7 +554,9 @@ function createPipelineRows(
 }
 
 function stageSpecsOf(type: string): StageSpec[] {
-  return defaultStages[type] ?? smartProcessStages;
+  return (
+    (Object.hasOwn(defaultStages, type) ? defaultStages[type] : undefined) ?? smartProcessStages
+  );
 }
 
 /**
@@ -590,14 +624,23 @@ function pipelineNameTaken(db: Database, type: string, name: string): boolean {
   return selectPipelinesByName(db, name).some((p) => p.type === type);
 }
 
-function checkName(name: string, what: string): string {
-  const trimmed = name.trim();
-  if (trimmed === '' || trimmed.length > 100 || /\p{Cc}/u.test(trimmed)) {
+/**
+ * Pipeline and stage names: display text that is not all digits, since a reference of digits
+ * only is an id (a pipeline called "7" would be a trap for `pipeline remove 7`).
+ */
+function checkName(name: string, what: 'pipeline' | 'stage'): string {
+  const checked = checkDisplayText(name, `a ${what} name`, { min: 1, max: 100 });
+  if (isIdReference(checked)) {
     throw new UsageError(
-      `a ${what} name needs 1 to 100 printable characters, not ${JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name)}`,
+      `a ${what} name cannot be only digits ("${checked}"): numbers address ${what}s by id`,
     );
   }
-  return trimmed;
+  return checked;
+}
+
+/** A reference of ASCII digits only is an id, never a name (DESIGN §1). */
+export function isIdReference(ref: string): boolean {
+  return /^\d+$/.test(ref.trim());
 }
 
 function refuseIfHoldsItems(remove: () => void, message: string): void {

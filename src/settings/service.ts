@@ -93,7 +93,7 @@ export function defaultCountry(session: Session): string | undefined {
 }
 
 function requireDefinition(key: string): SettingDefinition {
-  const definition = definitions[key];
+  const definition = Object.hasOwn(definitions, key) ? definitions[key] : undefined;
   if (!definition) {
     throw new NotFoundError(
       `no setting "${key}"; settings: ${Object.keys(definitions).join(', ')}`,

@@ -1,8 +1,20 @@
 import type { Statement } from 'better-sqlite3';
+import { UsageError } from '../errors.js';
 import type { Database } from './store.js';
+
+/**
+ * The longest text a search takes: SQLite refuses LIKE patterns over 50,000 bytes ("LIKE or GLOB
+ * pattern too complex"), and 10,000 UTF-16 units are at most 30,000 bytes of UTF-8.
+ */
+export const maxSearchLength = 10_000;
 
 /** A LIKE pattern matching `text` anywhere, with LIKE's wildcards escaped (use with `ESCAPE '\'`). */
 export function likePattern(text: string): string {
+  if (text.length > maxSearchLength) {
+    throw new UsageError(
+      `a search text takes at most ${maxSearchLength} characters, not ${text.length}`,
+    );
+  }
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 

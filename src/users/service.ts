@@ -1,8 +1,10 @@
+import type { Clock } from '../clock.js';
 import { ConflictError, NotFoundError, PermissionError, UsageError } from '../errors.js';
 import { recordChange } from '../history/service.js';
 import { afterOffset, type Listing, listingOf, mapRows, type Paging } from '../listing.js';
-import { nowIso, type Session, systemLogin } from '../session.js';
-import type { Database } from '../store/store.js';
+import { type Cause, nowIso, type Session, systemLogin } from '../session.js';
+import type { Database, Store } from '../store/store.js';
+import { checkDisplayText } from '../text.js';
 import { builtinRoles, isPermission, type Permission, permissionCatalogue } from './permissions.js';
 import {
   countUsers,
@@ -62,11 +64,11 @@ function toRole(row: RoleRow): Role {
 }
 
 /**
- * Checks that `login` may use `permission` (or, with none, that it is a known user).
- * The system user (automation) may do everything.
+ * Checks that `login` may use `permission` (or, with none, that it is a known user). No login
+ * skips the check: the automation acts through a session made in code (actAsSystem), never
+ * through a login given on a command line.
  */
 export function authorize(db: Database, login: string, permission?: Permission): void {
-  if (login === systemLogin) return;
   const permissions = selectPermissionsOfLogin(db, login);
   if (!permissions) {
     throw new PermissionError(
@@ -80,6 +82,27 @@ export function authorize(db: Database, login: string, permission?: Permission):
       permission,
     );
   }
+}
+
+/** Whether the session's user holds `permission` (the automation holds every one). */
+export function mayUse(session: Session, permission: Permission): boolean {
+  if (session.actor.login === systemLogin) return true;
+  return (
+    selectPermissionsOfLogin(session.store.db, session.actor.login)?.includes(permission) ?? false
+  );
+}
+
+/**
+ * A session acting as the automation itself (rules, triggers, scheduled jobs), which needs no
+ * permission. Only code makes one: no option or environment variable leads here.
+ */
+export function actAsSystem(
+  store: Store,
+  clock: Clock,
+  cause: Cause = { kind: 'system', id: null },
+  command: string | null = null,
+): Session {
+  return { store, clock, actor: { login: systemLogin, cause, command } };
 }
 
 /** Creates the built-in roles; part of setting up a new store. */
@@ -103,7 +126,7 @@ export function addUser(session: Session, options: AddUserOptions): User {
       `"${options.login}" is not a usable login: letters, digits, '.', '_', '@' and '-', at most 64, not "${systemLogin}"`,
     );
   }
-  const name = checkText(options.name ?? options.login, 'a user name', 1);
+  const name = checkDisplayText(options.name ?? options.login, 'a user name', { min: 1, max: 200 });
   return session.store.write(() => {
     if (selectUserByLogin(db, options.login)) {
       throw new ConflictError(`user "${options.login}" already exists`);
@@ -201,7 +224,10 @@ export function addRole(session: Session, options: AddRoleOptions): Role {
       `"${options.name}" is not a usable role name: lower-case letters, digits and '-', starting with a letter`,
     );
   }
-  const description = checkText(options.description ?? '', 'a role description', 0);
+  const description = checkDisplayText(options.description ?? '', 'a role description', {
+    min: 0,
+    max: 200,
+  });
   const unknown = options.permissions.filter((p) => !isPermission(p));
   if (unknown.length) {
     throw new UsageError(
@@ -244,17 +270,6 @@ export function removeRole(session: Session, name: string): Role {
     });
     return role;
   });
-}
-
-/** Names and descriptions are shown on terminals: printable, at most 200 characters. */
-function checkText(text: string, what: string, minLength: 0 | 1): string {
-  const trimmed = text.trim();
-  if (trimmed.length < minLength || trimmed.length > 200 || /\p{Cc}/u.test(trimmed)) {
-    throw new UsageError(
-      `${what} needs ${minLength} to 200 printable characters, not ${JSON.stringify(text.slice(0, 40))}${text.length > 40 ? '…' : ''}`,
-    );
-  }
-  return trimmed;
 }
 
 function requireUserRow(db: Database, login: string): UserRow {

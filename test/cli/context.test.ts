@@ -79,6 +79,10 @@ describe('colour decision', () => {
     expect(colourEnabled(true, { FORCE_COLOR: 'false' }, false)).toBe(false);
     expect(colourEnabled(false, { FORCE_COLOR: '1', NO_COLOR: 'x' }, false)).toBe(false);
     expect(colourEnabled(false, { FORCE_COLOR: '1' }, true)).toBe(false);
+    // TERM=dumb: a terminal that shows escape codes as text (FORCE_COLOR still wins).
+    expect(colourEnabled(true, { TERM: 'dumb' }, false)).toBe(false);
+    expect(colourEnabled(true, { TERM: 'xterm-256color' }, false)).toBe(true);
+    expect(colourEnabled(true, { TERM: 'dumb', FORCE_COLOR: '1' }, false)).toBe(true);
   });
 
   it('is decided per stream', () => {
@@ -114,6 +118,12 @@ describe('where the store is, and who acts', () => {
       /--wait takes a number of seconds/,
     );
     expect(() => context({}, {}, { wait: '-1' }).waitMs).toThrow(/--wait/);
+    // Bounded to a day; -0, exponents and huge values are refused rather than overflowing.
+    expect(context({}, {}, { wait: '86400' }).waitMs).toBe(86_400_000);
+    for (const wait of ['-0', '86401', '2147484', '1e3', ' ']) {
+      expect(() => context({}, {}, { wait }).waitMs, wait).toThrow(/from 0 to 86400/);
+    }
+    expect(() => context({}, { CRMCTL_WAIT: '5000000' }).waitMs).toThrow(/^CRMCTL_WAIT takes/);
   });
 
   it('the clock reads --now, then CRMCTL_NOW', () => {

@@ -402,17 +402,4 @@ describe('stage names', () => {
     expect(renamed.exitCode).toBe(0);
     expect(await stages(cli)).toContain('Survey');
   });
-
-  it('a stage whose name is a number is found by name too', async () => {
-    const { cli } = await newStore({ now });
-    await cli(['pipeline', 'add', 'Years', '--stages', '2025,2026,Won:success,Lost:failure']);
-    const id = (
-      await cli(['item', 'add', '--pipeline', 'Years', '--stage', '2026', '--title', 'y'])
-    ).stdout.trim();
-    expect(id).toMatch(/^\d+$/);
-    expect((await cli(['item', 'move', id, '--stage', '2025'])).exitCode).toBe(0);
-    expect(
-      (await cli(['item', 'show', id, '--json'])).json<{ stage: { name: string } }>().stage.name,
-    ).toBe('2025');
-  });
 });
