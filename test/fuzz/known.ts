@@ -12,13 +12,6 @@ export const knownElsewhere: { command: RegExp; message: RegExp; owner: string }
     message: /ENAMETOOLONG|without null bytes|EBUSY|EISDIR/,
     owner: 'exceptions: src/cli/files.ts, src/cli/input.ts',
   },
-  {
-    // db backup "" / " " / "\t", a NUL or over-long name, a lone surrogate: exit 70.
-    command: /^db backup$/,
-    message:
-      /ENAMETOOLONG|without null bytes|Backup filename cannot be an empty string|ENOENT: no such file or directory, chmod/,
-    owner: 'store: src/store/maintenance.ts',
-  },
 ];
 
 /** Splits failures into those to fix here and those known to be fixed elsewhere. */
