@@ -1,5 +1,4 @@
 // Bundles src/contact-details/phone-library.ts into dist/vendor/phone-library.cjs (see there why).
-import { existsSync } from 'node:fs';
 import { build } from 'esbuild';
 
 export const phoneLibraryPath = 'dist/vendor/phone-library.cjs';
@@ -17,11 +16,6 @@ export async function bundlePhoneLibrary() {
     // Left as a require(): Node reads JSON with JSON.parse.
     external: ['libphonenumber-js/metadata.max.json'],
   });
-}
-
-/** Vitest's global setup: tests run from source, and src/contact-details/phone.ts needs the bundle. */
-export async function setup() {
-  if (!existsSync(phoneLibraryPath)) await bundlePhoneLibrary();
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await bundlePhoneLibrary();

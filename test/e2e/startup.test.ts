@@ -1,8 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { distDir } from './support.js';
+import { tempDir } from '../helpers.js';
+import { distDir, projectRoot } from './support.js';
 
 // bin/crmctl.js runs one CommonJS bundle with a V8 code cache (scripts/bundle.js): start-up is
 // part of the product, so the build must leave both in a shape the program really uses.
@@ -22,7 +24,7 @@ describe('the start-up bundle', () => {
          const file = process.argv[1];
          const script = new Script(wrap(readFileSync(file, 'utf8')), {
            filename: file,
-           cachedData: readFileSync(file + '.v8cache'),
+           cachedData: readFileSync(file + '.v8cache').subarray(20),
          });
          process.stdout.write(script.cachedDataRejected ? 'rejected' : 'accepted');`,
         bundle,
@@ -34,5 +36,65 @@ describe('the start-up bundle', () => {
 
   it('loads packages with require, since a vm.Script has no loader for import()', () => {
     expect(readFileSync(bundle, 'utf8')).not.toMatch(/\bimport\(/);
+  });
+});
+
+/** A copy of bin/ and dist/bundle/ (node_modules linked), so a test may change the build. */
+function copyOfBuild(): { bin: string; bundle: string } {
+  const root = tempDir();
+  cpSync(join(projectRoot, 'bin'), join(root, 'bin'), { recursive: true });
+  cpSync(join(distDir, 'bundle'), join(root, 'dist', 'bundle'), { recursive: true });
+  cpSync(join(distDir, 'vendor'), join(root, 'dist', 'vendor'), { recursive: true });
+  cpSync(join(projectRoot, 'package.json'), join(root, 'package.json'));
+  execFileSync('ln', ['-s', join(projectRoot, 'node_modules'), join(root, 'node_modules')]);
+  return { bin: join(root, 'bin', 'crmctl.js'), bundle: join(root, 'dist', 'bundle', 'main.cjs') };
+}
+
+function runBin(bin: string, args: string[]) {
+  return spawnSync(process.execPath, [bin, ...args], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, HOME: tempDir() },
+  });
+}
+
+describe('the code cache', () => {
+  it('is never used for a bundle it was not made from, even one of the same length', () => {
+    const { bin, bundle: copy } = copyOfBuild();
+    rmSync(`${copy}.v8cache`);
+    // A cache made by --help holds the compiled code that writes the description.
+    expect(runBin(bin, ['--help']).stdout).toContain('Admin tool for CRM automation');
+    const cache = readFileSync(`${copy}.v8cache`);
+    const original = readFileSync(copy, 'utf8');
+    expect(cache.subarray(0, 20)).toEqual(createHash('sha1').update(original).digest());
+    const changed = original.replace(
+      'Admin tool for CRM automation',
+      'Admin tool for CRM AUTOMATION',
+    );
+    expect(changed.length).toBe(original.length);
+    writeFileSync(copy, changed);
+    const help = runBin(bin, ['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('Admin tool for CRM AUTOMATION');
+    // …and the cache now belongs to the new bundle.
+    const rewritten = readFileSync(`${copy}.v8cache`);
+    expect(rewritten.subarray(0, 20)).toEqual(createHash('sha1').update(changed).digest());
+  });
+
+  it('is written again when V8 refuses it, and the command still runs', () => {
+    const { bin, bundle: copy } = copyOfBuild();
+    const hash = createHash('sha1').update(readFileSync(copy, 'utf8')).digest();
+    writeFileSync(`${copy}.v8cache`, Buffer.concat([hash, Buffer.from('not a code cache')]));
+    const version = runBin(bin, ['--version']);
+    expect(version.status).toBe(0);
+    expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    expect(readFileSync(`${copy}.v8cache`).length).toBeGreaterThan(1000);
+  });
+
+  it('without a bundle, says in one line to build, not a stack trace', () => {
+    const { bin, bundle: copy } = copyOfBuild();
+    rmSync(copy);
+    const result = runBin(bin, ['item', 'list']);
+    expect(result.status).toBe(70);
+    expect(result.stderr).toMatch(/^crmctl is not built: run `npm run build` in .+\n$/);
   });
 });
