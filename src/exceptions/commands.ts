@@ -118,7 +118,20 @@ function withFilters<
     .option('--country <code>', 'country for a --value phone in national format');
 }
 
+/** Longer filter text can match nothing stored (and SQLite refuses LIKE patterns past 50,000 bytes). */
+const maxFilterText = 2000;
+
 function filterOptions(ctx: Context, flags: FilterFlags): ListExceptionsOptions {
+  for (const [flag, text] of [
+    ['--value', flags.value],
+    ['--comment', flags.comment],
+    ['--added-by', flags.addedBy],
+  ] as const) {
+    if (text !== undefined && text.length > maxFilterText)
+      throw new UsageError(
+        `${flag} is ${text.length} characters long: at most 2,000 (nothing stored is longer)`,
+      );
+  }
   return {
     type: flags.type,
     value: flags.value,
