@@ -232,9 +232,12 @@ export const commands: CommandModule['commands'] = {
         .command('import')
         .description(
           'Import phones and emails from FILE (or - for stdin) in one transaction (needs exceptions.edit).\n' +
-            'Lines are value;comment (the comment is everything after the first ;, kept exactly);\n' +
+            'Lines are value;comment (the comment is everything after the first ;, kept exactly:\n' +
+            'any character but NUL, shown escaped on a terminal);\n' +
             'blank lines and lines starting with # are skipped; UTF-8 with or without BOM, LF or CRLF.\n' +
-            'CSV (--format csv, or a .csv file) needs a header with value and optionally comment, type.\n' +
+            'CSV (--format csv, or a .csv file) needs a header with value and optionally comment, type;\n' +
+            'a bad row is rejected at its own line, a quote left open at its first line (then reading\n' +
+            'goes on at the next line).\n' +
             'Exit 0; 3 when some lines were rejected (the valid ones are kept); 7 with --strict.',
         )
         .argument('[file]', 'the file, or - for stdin')
@@ -254,9 +257,9 @@ export const commands: CommandModule['commands'] = {
         .option('--update-comments', 'overwrite the comment of entries already listed')
         .option(
           '--rejects <file>',
-          'write every line not added (rejected or duplicate) to this CSV: line, raw, reason,\n' +
-            'message; written whole once the input is read (also for --dry-run and --strict), never\n' +
-            'over the store or the input; - writes it to stdout (the batch id then goes to stderr)',
+          'write every line not added (rejected or duplicate) to this CSV: line, raw, reason, ' +
+            'message; written whole once the input is read (also for --dry-run and --strict), ' +
+            'never over the store or the input; - writes it to stdout (the batch id then only on stderr)',
         )
         .option('--force', 'replace the --rejects file if it exists'),
     )
@@ -466,7 +469,8 @@ export const commands: CommandModule['commands'] = {
           .command('remove')
           .description(
             'Remove entries: given values (any spelling), the values of --file, or every entry matching\n' +
-              'the filters (then --yes, or a confirmation on a terminal). Needs exceptions.edit.',
+              'the filters (then --yes, or a confirmation on a terminal: the entries it counts are the\n' +
+              'ones removed). Nothing matching exits 0. Needs exceptions.edit.',
           )
           .argument('[values...]', 'phones and emails to remove')
           .option('--file <file>', 'remove the values of this file (one per line; - for stdin)')
@@ -586,7 +590,9 @@ export const commands: CommandModule['commands'] = {
         .description(
           'Write the list (or the filtered part) to FILE or stdout, so that importing it into an empty\n' +
             'list reproduces it exactly: lines (value;comment) or CSV (value,comment,type; cells that\n' +
-            "could run as spreadsheet formulas get a leading ', which the importer removes).",
+            "could run as spreadsheet formulas get a leading ', which the importer removes). A comment\n" +
+            'with a line break, or a value starting with #, needs CSV. FILE appears whole, never over\n' +
+            'the store.',
         )
         .argument('[file]', 'where to write (default: stdout)')
         .addOption(
