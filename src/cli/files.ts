@@ -212,10 +212,7 @@ export class OutputFile {
     if (temporary === undefined) return;
     try {
       if (this.options.force) renameSync(temporary, this.target);
-      else {
-        linkSync(temporary, this.target);
-        rmSync(temporary, { force: true });
-      }
+      else placeWithoutReplacing(temporary, this.target);
     } catch (error) {
       rmSync(temporary, { force: true });
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
@@ -282,4 +279,23 @@ export class OutputFile {
     trackPartialFile(temporary);
     return this.fd;
   }
+}
+
+/**
+ * Moves `temporary` to `target` unless `target` exists by then: a hard link fails rather than
+ * replace it. File systems without hard links get a rename after a last look.
+ */
+function placeWithoutReplacing(temporary: string, target: string): void {
+  try {
+    linkSync(temporary, target);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || statSync(target, { throwIfNoEntry: false })) {
+      throw Object.assign(new Error(`${target} exists`), { code: 'EEXIST' });
+    }
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw error;
+    renameSync(temporary, target);
+    return;
+  }
+  rmSync(temporary, { force: true });
 }

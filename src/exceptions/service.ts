@@ -27,6 +27,7 @@ import {
   iterateExceptions,
   laterCommentChangesOfAdded,
   nextCommentChange,
+  readWithoutMemoryMap,
   selectExceptionByKey,
   selectExceptions,
   selectIdsMatching,
@@ -343,6 +344,8 @@ export async function removeExceptionValues(
   const country = countryFor(session, options.country);
   const dryRun = options.dryRun === true;
   const { db } = session.store;
+  // Touching the whole index through the memory map would count towards this process's memory.
+  readWithoutMemoryMap(db);
   return session.store.writeAsync(
     async () => {
       const result: RemoveValuesResult = {
