@@ -80,7 +80,15 @@ function ensureBaseStore(baseFile) {
   crmctl(['settings', 'set', 'default-country', 'GB', '--quiet'], env);
   try {
     crmctl(
-      ['exceptions', 'import', baseFile, '--quiet', '--rejects', join(dir, 'base-rejects.csv')],
+      [
+        'exceptions',
+        'import',
+        baseFile,
+        '--quiet',
+        '--force',
+        '--rejects',
+        join(dir, 'base-rejects.csv'),
+      ],
       env,
     );
   } catch (error) {
@@ -119,6 +127,8 @@ export async function runImport() {
           '--country',
           'GB',
           '--quiet',
+          // Each run replaces the last run's report.
+          '--force',
           '--rejects',
           join(dir, 'rejects.csv'),
         ],
@@ -140,6 +150,7 @@ export async function runImport() {
       '--country',
       'GB',
       '--quiet',
+      '--force',
       '--rejects',
       join(dir, 'rejects-3m.csv'),
     ],

@@ -10,6 +10,7 @@ import { type Database, openStore, type Store } from '../store/store.js';
 import type { Permission } from '../users/permissions.js';
 import { authorize } from '../users/service.js';
 import { colourEnabled, type IOStreams, type OutputStream, OutputWatch } from './io.js';
+import type { Progress } from './progress.js';
 import { inquirerPrompter, type Prompter } from './prompter.js';
 import { withDefaultSignals } from './signals.js';
 
@@ -47,6 +48,7 @@ export class Context {
   private openedStore: Store | undefined;
   private resolvedClock: Clock | undefined;
   private readonly customPrompter: Prompter | undefined;
+  private progress: Progress | undefined;
 
   constructor(
     readonly io: IOStreams,
@@ -184,7 +186,8 @@ export class Context {
       waitMs,
       onWaiting: watched
         ? () =>
-            this.io.stderr.write(
+            this.write(
+              'stderr',
               `waiting for another crmctl to finish writing (up to ${waitMs / 1000} s; --wait to change)\n`,
             )
         : undefined,
@@ -221,12 +224,22 @@ export class Context {
   }
 
   out(text: string): void {
-    this.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    this.write('stdout', text.endsWith('\n') ? text : `${text}\n`);
   }
 
   /** A note for a person on stderr (summaries, warnings); silenced by --quiet. */
   note(text: string): void {
-    if (!this.quiet) this.io.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+    if (!this.quiet) this.write('stderr', text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  /** The progress bar on the screen, if any: what is written meanwhile goes above it. */
+  showProgress(progress: Progress | undefined): void {
+    this.progress = progress;
+  }
+
+  private write(stream: OutputStream, text: string): void {
+    if (this.progress) this.progress.log(stream, text);
+    else this.io[stream].write(text);
   }
 
   /** True once `stream` cannot take more output: a command may stop producing it. */

@@ -1,8 +1,8 @@
-import { closeSync, existsSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { type Command, Option, type OptionValues } from '@commander-js/extra-typings';
 import type { Context } from '../cli/context.js';
-import { cannotWrite, openForWriting } from '../cli/files.js';
-import { openInput } from '../cli/input.js';
+import { escapeControls } from '../cli/escape.js';
+import { OutputFile, storeFiles } from '../cli/files.js';
+import { type Input, openInput } from '../cli/input.js';
 import {
   formatOf,
   printList,
@@ -12,28 +12,33 @@ import {
   withOutputOptions,
 } from '../cli/output.js';
 import { examples, parseId, parseLimit, parseOffset, withPaging } from '../cli/parse.js';
-import { startProgress } from '../cli/progress.js';
+import { type Progress, startProgress } from '../cli/progress.js';
 import type { CommandModule } from '../cli/registry.js';
 import { parseSince } from '../clock.js';
-import { ConflictError, ExitCode, InputError, UsageError } from '../errors.js';
+import { ConflictError, ExitCode, InputError, OutputError, UsageError } from '../errors.js';
 import { csvRow, guardFormula } from '../formats/csv.js';
 import { listOperations } from '../operations/service.js';
 import type { ImportFormat, ImportSummary, ReportedLine } from './import.js';
+import { type InputLine, maxLineBytes, readLines, refuseBinary } from './lines.js';
+import { jsonLine, RejectsReport, type ReportSink } from './rejects.js';
 import {
   addExceptions,
   checkException,
-  countExceptions,
   type ExceptionEntry,
   type ExceptionSource,
   type ExceptionType,
   exceptionSources,
   exceptionTypes,
   exportExceptions,
+  idsMatching,
   type ListExceptionsOptions,
   listExceptions,
-  removeExceptions,
+  type RejectedValue,
+  removeExceptionIds,
   removeExceptionsMatching,
+  removeExceptionValues,
   undoImport,
+  type ValueToRemove,
 } from './service.js';
 
 const entryView: View = {
@@ -113,7 +118,20 @@ function withFilters<
     .option('--country <code>', 'country for a --value phone in national format');
 }
 
+/** Longer filter text can match nothing stored (and SQLite refuses LIKE patterns past 50,000 bytes). */
+const maxFilterText = 2000;
+
 function filterOptions(ctx: Context, flags: FilterFlags): ListExceptionsOptions {
+  for (const [flag, text] of [
+    ['--value', flags.value],
+    ['--comment', flags.comment],
+    ['--added-by', flags.addedBy],
+  ] as const) {
+    if (text !== undefined && text.length > maxFilterText)
+      throw new UsageError(
+        `${flag} is ${text.length} characters long: at most 2,000 (nothing stored is longer)`,
+      );
+  }
   return {
     type: flags.type,
     value: flags.value,
@@ -146,24 +164,35 @@ function formatFor(format: string | undefined, file: string | undefined): Import
   return file?.toLowerCase().endsWith('.csv') ? 'csv' : 'lines';
 }
 
-/** Writes reported lines to a CSV file as they come: line, raw, reason, message. */
-function rejectsWriter(path: string) {
-  const fd = openForWriting(path, path, '--rejects');
-  let buffered = csvRow(['line', 'raw', 'reason', 'message']);
-  const flush = () => {
-    writeSync(fd, buffered);
-    buffered = '';
-  };
-  return {
-    write(line: ReportedLine) {
-      buffered += csvRow([String(line.line), guardFormula(line.raw), line.reason, line.message]);
-      if (buffered.length > 1 << 16) flush();
-    },
-    close() {
-      flush();
-      closeSync(fd);
-    },
-  };
+/**
+ * Where `--rejects` goes: a file written whole once the import has read its input (refused
+ * like an export's FILE: an existing file without --force, the store and the input always),
+ * or stdout for `-`. Checked before anything is read; nothing is created until then.
+ */
+function rejectsReport(
+  ctx: Context,
+  target: string,
+  input: Input,
+  force: boolean,
+  progress: () => Progress,
+): RejectsReport {
+  if (target === '-') {
+    const sink: ReportSink = {
+      write: (text) => progress().log('stdout', text),
+      commit() {},
+      discard() {},
+    };
+    return new RejectsReport(sink, ctx.io.stdoutIsTTY);
+  }
+  const protect = storeFiles(ctx.storePath);
+  if (input.file) protect.push(input.file);
+  return new RejectsReport(new OutputFile(target, { what: '--rejects', force, protect }));
+}
+
+/** What an output failure after an import leaves: said in the exit-74 message. */
+function keptAfter(summary: ImportSummary): string {
+  if (summary.committed) return `the import was committed (batch ${summary.batchId})`;
+  return summary.dryRun ? 'nothing was imported (a dry run)' : 'nothing was imported';
 }
 
 function describeSummary(summary: ImportSummary, source: string): string {
@@ -203,9 +232,12 @@ export const commands: CommandModule['commands'] = {
         .command('import')
         .description(
           'Import phones and emails from FILE (or - for stdin) in one transaction (needs exceptions.edit).\n' +
-            'Lines are value;comment (the comment is everything after the first ;, kept exactly);\n' +
+            'Lines are value;comment (the comment is everything after the first ;, kept exactly:\n' +
+            'any character but NUL, shown escaped on a terminal);\n' +
             'blank lines and lines starting with # are skipped; UTF-8 with or without BOM, LF or CRLF.\n' +
-            'CSV (--format csv, or a .csv file) needs a header with value and optionally comment, type.\n' +
+            'CSV (--format csv, or a .csv file) needs a header with value and optionally comment, type;\n' +
+            'a bad row is rejected at its own line, a quote left open at its first line (then reading\n' +
+            'goes on at the next line).\n' +
             'Exit 0; 3 when some lines were rejected (the valid ones are kept); 7 with --strict.',
         )
         .argument('[file]', 'the file, or - for stdin')
@@ -225,8 +257,11 @@ export const commands: CommandModule['commands'] = {
         .option('--update-comments', 'overwrite the comment of entries already listed')
         .option(
           '--rejects <file>',
-          'write every line not added (rejected or duplicate) to this CSV: line, raw, reason, message',
-        ),
+          'write every line not added (rejected or duplicate) to this CSV: line, raw, reason, ' +
+            'message; written whole once the input is read (also for --dry-run and --strict), ' +
+            'never over the store or the input; - writes it to stdout (the batch id then only on stderr)',
+        )
+        .option('--force', 'replace the --rejects file if it exists'),
     )
       .addHelpText(
         'after',
@@ -239,14 +274,29 @@ export const commands: CommandModule['commands'] = {
       .action(async (file, options) => {
         const session = ctx.session('exceptions.edit');
         const input = openInput(ctx, file);
-        const rejects = options.rejects === undefined ? undefined : rejectsWriter(options.rejects);
         const json = wantsJson(options);
-        const progress = startProgress(ctx, 'Importing', input.size);
+        const summaryOnStdout = formatOf(options) !== 'table' || options.fields !== undefined;
+        if (options.rejects === '-' && summaryOnStdout) {
+          throw new UsageError(
+            '--rejects - writes the rejects to stdout, where -o/--json/--fields print the summary: give --rejects a file',
+          );
+        }
+        let progress: Progress | undefined;
+        const rejects =
+          options.rejects === undefined
+            ? undefined
+            : rejectsReport(ctx, options.rejects, input, options.force === true, () => {
+                if (!progress) throw new Error('the rejects report was written before the import');
+                return progress;
+              });
+        progress = startProgress(ctx, 'Importing', input.size, { unit: 'bytes' });
+        const bar = progress;
         const reportOnStderr = (line: ReportedLine) => {
-          ctx.io.stderr.write(
+          bar.log(
+            'stderr',
             json
-              ? `${JSON.stringify(line)}\n`
-              : `${input.name}:${line.line}: ${line.reason}: ${line.message}\n`,
+              ? jsonLine(line)
+              : `${escapeControls(`${input.name}:${line.line}: ${line.reason}: ${line.message}`)}\n`,
           );
         };
         let summary: ImportSummary;
@@ -265,24 +315,37 @@ export const commands: CommandModule['commands'] = {
               updateComments: options.updateComments === true,
             },
             {
-              onRejected: rejects ? (line) => rejects.write(line) : reportOnStderr,
-              onDuplicate: rejects ? (line) => rejects.write(line) : undefined,
-              onProgress: progress.update,
+              onRejected: rejects ? (line) => rejects.add(line) : reportOnStderr,
+              onDuplicate: rejects ? (line) => rejects.add(line) : undefined,
+              onProgress: (bytes, lines) => bar.update(bytes, lines),
             },
           );
+        } catch (error) {
+          rejects?.abandon();
+          throw error;
         } finally {
-          progress.stop();
-          rejects?.close();
+          bar.stop();
         }
-        if (formatOf(options) !== 'table' || options.fields)
-          await printRecord(ctx, { ...summary }, options, summaryView);
-        else if (summary.batchId !== null) ctx.out(String(summary.batchId));
-        ctx.note(describeSummary(summary, input.name));
-        if (summary.lines === 0) ctx.note(`no entries found in ${input.name}`);
+        let reportFailure: unknown;
+        try {
+          rejects?.finish();
+        } catch (error) {
+          reportFailure = error;
+        }
+        if (summaryOnStdout) await printRecord(ctx, { ...summary }, options, summaryView);
+        else if (summary.batchId !== null && options.rejects !== '-')
+          ctx.out(String(summary.batchId));
+        ctx.note(escapeControls(describeSummary(summary, input.name)));
+        if (summary.lines === 0) ctx.note(escapeControls(`no entries found in ${input.name}`));
         if (summary.rejected > 0) {
-          if (rejects) ctx.note(`rejected lines are in ${options.rejects}`);
+          if (rejects && options.rejects !== '-' && reportFailure === undefined)
+            ctx.note(escapeControls(`rejected lines are in ${options.rejects}`));
           ctx.exitCode = options.strict ? ExitCode.unusableInput : ExitCode.someRejected;
         }
+        if (reportFailure instanceof OutputError) {
+          throw new OutputError(`${reportFailure.message}; ${keptAfter(summary)}`);
+        }
+        if (reportFailure !== undefined) throw reportFailure;
       });
 
     withOutputOptions(
@@ -291,16 +354,28 @@ export const commands: CommandModule['commands'] = {
         .description(
           'Remove exactly what an import added (not entries listed before it) and restore comments it overwrote (needs exceptions.edit)',
         )
-        .argument('<batch>', 'the batch id an import printed'),
+        .argument('<batch>', 'the batch id an import printed')
+        .option(
+          '--force',
+          'also when a later import changed the comments of entries this one added (they go too)',
+        ),
     )
-      .addHelpText('after', examples('crmctl exceptions undo-import 12'))
+      .addHelpText(
+        'after',
+        '\nA comment a later import changed since is left as that import set it; undoing that\n' +
+          'import then puts back what was there before both. Entries this import added whose\n' +
+          'comment a later import changed are refused (exit 5, naming it) unless --force.\n' +
+          examples('crmctl exceptions undo-import 12'),
+      )
       .action(async (batch, options) => {
         const session = ctx.session('exceptions.edit');
-        const result = undoImport(session, parseId(batch, 'batch'));
+        const result = undoImport(session, parseId(batch, 'batch'), {
+          force: options.force === true,
+        });
         if (formatOf(options) !== 'table' || options.fields) {
           await printRecord(ctx, { ...result }, options, {
-            fields: ['batchId', 'removed', 'commentsRestored'],
-            columns: ['batchId', 'removed', 'commentsRestored'],
+            fields: ['batchId', 'removed', 'commentsRestored', 'commentsKept', 'keptExamples'],
+            columns: ['batchId', 'removed', 'commentsRestored', 'commentsKept'],
           });
         } else {
           ctx.out(String(result.removed));
@@ -308,6 +383,13 @@ export const commands: CommandModule['commands'] = {
         ctx.note(
           `Undid import ${result.batchId}: removed ${result.removed} entries, restored ${result.commentsRestored} comments`,
         );
+        if (result.commentsKept > 0) {
+          const examples = result.keptExamples.map((k) => `${k.value} (import ${k.batchId})`);
+          const more = result.commentsKept - examples.length;
+          ctx.note(
+            `Kept ${result.commentsKept} comments a later import changed since: ${examples.join(', ')}${more > 0 ? ` and ${more} more` : ''}; undo that import to put back the older comment`,
+          );
+        }
       });
 
     withOutputOptions(
@@ -355,7 +437,9 @@ export const commands: CommandModule['commands'] = {
           country: options.country,
         });
         for (const rejected of result.rejected)
-          ctx.io.stderr.write(`${rejected.raw}: ${rejected.reason}: ${rejected.message}\n`);
+          ctx.io.stderr.write(
+            `${escapeControls(`${rejected.raw}: ${rejected.reason}: ${rejected.message}`)}\n`,
+          );
         for (const duplicate of result.duplicates)
           ctx.note(`${duplicate.existing.value} is already listed`);
         if (formatOf(options) !== 'table' || options.fields) {
@@ -388,7 +472,8 @@ export const commands: CommandModule['commands'] = {
           .command('remove')
           .description(
             'Remove entries: given values (any spelling), the values of --file, or every entry matching\n' +
-              'the filters (then --yes, or a confirmation on a terminal). Needs exceptions.edit.',
+              'the filters (then --yes, or a confirmation on a terminal: the entries it counts are the\n' +
+              'ones removed). Nothing matching exits 0. Needs exceptions.edit.',
           )
           .argument('[values...]', 'phones and emails to remove')
           .option('--file <file>', 'remove the values of this file (one per line; - for stdin)')
@@ -407,33 +492,9 @@ export const commands: CommandModule['commands'] = {
       )
       .action(async (values, options) => {
         const session = ctx.session('exceptions.edit');
-        const fromFile = options.file === undefined ? [] : await readValues(ctx, options.file);
-        // concat, not push(...): a spread of a million-line file overflows the call stack
-        const given = values.concat(fromFile);
-        if (given.length > 0 || options.file !== undefined) {
+        if (values.length > 0 || options.file !== undefined) {
           if (hasFilter(options)) throw new UsageError('give values or filters, not both');
-          const result = removeExceptions(session, given, {
-            country: options.country,
-            dryRun: options.dryRun === true,
-          });
-          for (const rejected of result.rejected)
-            ctx.io.stderr.write(`${rejected.raw}: ${rejected.reason}: ${rejected.message}\n`);
-          for (const key of result.notListed) ctx.io.stderr.write(`${key}: not listed\n`);
-          if (formatOf(options) !== 'table' || options.fields) {
-            await printRecord(ctx, { ...result }, options, {
-              fields: ['operationId', 'dryRun', 'removed', 'notListed', 'rejected'],
-              columns: ['operationId', 'dryRun', 'removed', 'notListed', 'rejected'],
-            });
-          } else {
-            for (const entry of result.removed) ctx.out(entry.value);
-          }
-          ctx.note(
-            `${result.dryRun ? 'Would remove' : 'Removed'} ${result.removed.length}; ${result.notListed.length} not listed; ${result.rejected.length} rejected`,
-          );
-          if (result.removed.length === 0 && result.rejected.length === 0)
-            ctx.exitCode = ExitCode.notFound;
-          else if (result.notListed.length > 0 || result.rejected.length > 0)
-            ctx.exitCode = ExitCode.someRejected;
+          await removeValues(ctx, session, values, options);
           return;
         }
         if (!hasFilter(options) && !options.all) {
@@ -442,29 +503,56 @@ export const commands: CommandModule['commands'] = {
           );
         }
         const filter = filterOptions(ctx, options);
-        if (!options.yes && !options.dryRun) {
-          const count = countExceptions(session, filter);
-          if (!ctx.canPrompt)
-            throw new UsageError(
-              `this removes ${count} entries: add --yes (or --dry-run to see the count)`,
-            );
-          if (!(await ctx.prompter.confirm(`Remove ${count} entries from the exceptions list?`))) {
-            throw new ConflictError('nothing removed: not confirmed');
+        const print = async (result: {
+          operationId: number | null;
+          dryRun: boolean;
+          removed: number;
+        }) => {
+          if (formatOf(options) !== 'table' || options.fields) {
+            await printRecord(ctx, { ...result }, options, {
+              fields: ['operationId', 'dryRun', 'removed'],
+              columns: ['operationId', 'dryRun', 'removed'],
+            });
+          } else {
+            ctx.out(String(result.removed));
           }
-        }
-        const result = removeExceptionsMatching(session, {
-          ...filter,
-          dryRun: options.dryRun === true,
-        });
-        if (formatOf(options) !== 'table' || options.fields) {
-          await printRecord(ctx, { ...result }, options, {
-            fields: ['operationId', 'dryRun', 'removed'],
-            columns: ['operationId', 'dryRun', 'removed'],
+        };
+        if (options.yes || options.dryRun) {
+          const result = removeExceptionsMatching(session, {
+            ...filter,
+            dryRun: options.dryRun === true,
           });
-        } else {
-          ctx.out(String(result.removed));
+          await print(result);
+          ctx.note(
+            result.removed === 0
+              ? 'Nothing to remove: no entry matches'
+              : `${result.dryRun ? 'Would remove' : 'Removed'} ${result.removed} entries`,
+          );
+          return;
         }
-        ctx.note(`${result.dryRun ? 'Would remove' : 'Removed'} ${result.removed} entries`);
+        // What is confirmed is what is removed: the entries matching now, by id. The prompt is
+        // answered without the write lock held; entries removed meanwhile are simply gone.
+        const ids = idsMatching(session, filter);
+        if (ids.length === 0) {
+          await print({ operationId: null, dryRun: false, removed: 0 });
+          ctx.note('Nothing to remove: no entry matches');
+          return;
+        }
+        if (!ctx.canPrompt)
+          throw new UsageError(
+            `this removes ${ids.length} entries: add --yes (or --dry-run to see the count)`,
+          );
+        if (
+          !(await ctx.prompter.confirm(`Remove ${ids.length} entries from the exceptions list?`))
+        ) {
+          throw new ConflictError('nothing removed: not confirmed');
+        }
+        const result = removeExceptionIds(session, ids, filter);
+        await print(result);
+        const gone = ids.length - result.removed;
+        ctx.note(
+          `Removed ${result.removed} entries${gone > 0 ? ` (${gone} of the ${ids.length} confirmed had been removed meanwhile)` : ''}`,
+        );
       });
 
     withOutputOptions(
@@ -503,7 +591,9 @@ export const commands: CommandModule['commands'] = {
         .description(
           'Write the list (or the filtered part) to FILE or stdout, so that importing it into an empty\n' +
             'list reproduces it exactly: lines (value;comment) or CSV (value,comment,type; cells that\n' +
-            "could run as spreadsheet formulas get a leading ', which the importer removes).",
+            "could run as spreadsheet formulas get a leading ', which the importer removes). A comment\n" +
+            'with a line break, or a value starting with #, needs CSV. FILE appears whole, never over\n' +
+            'the store.',
         )
         .argument('[file]', 'where to write (default: stdout)')
         .addOption(
@@ -524,12 +614,33 @@ export const commands: CommandModule['commands'] = {
       .action(async (file, options) => {
         const session = ctx.session('exceptions.view');
         const format = formatFor(options.format, file);
-        const entries = exportExceptions(session, filterOptions(ctx, options));
-        const count =
-          file === undefined
-            ? writeExport(entries, format, (text) => ctx.io.stdout.write(text))
-            : exportToFile(file, options.force === true, entries, format);
-        ctx.note(`Exported ${count} entries${file ? ` to ${file}` : ''}`);
+        const filter = filterOptions(ctx, options);
+        if (file === undefined || file === '-') {
+          const terminal = ctx.io.stdoutIsTTY;
+          const count = writeExport(exportExceptions(session, filter), format, terminal, (text) =>
+            ctx.io.stdout.write(text),
+          );
+          ctx.note(`Exported ${count} entries`);
+          return;
+        }
+        const output = new OutputFile(file, {
+          what: 'export',
+          force: options.force === true,
+          protect: storeFiles(ctx.storePath),
+        });
+        let count: number;
+        try {
+          count = writeExport(exportExceptions(session, filter), format, false, (text) =>
+            output.write(text),
+          );
+          output.commit();
+        } catch (error) {
+          output.discard();
+          if (error instanceof OutputError)
+            throw new OutputError(`${error.message}; the list is unchanged`);
+          throw error;
+        }
+        ctx.note(escapeControls(`Exported ${count} entries to ${file}`));
       });
 
     withOutputOptions(
@@ -571,40 +682,146 @@ export const commands: CommandModule['commands'] = {
   },
 };
 
-async function readValues(ctx: Context, file: string): Promise<string[]> {
-  const input = openInput(ctx, file);
-  const { readLines } = await import('./lines.js');
-  const values: string[] = [];
-  for await (const batch of readLines(input.open())) {
-    for (const line of batch) {
-      if ('problem' in line) throw new InputError(`${input.name}:${line.number}: ${line.problem}`);
-      const text = line.text.trim();
-      if (text !== '' && !text.startsWith('#')) values.push(text);
-    }
+type RemoveFlags = FilterFlags & OutputFlags & { file?: string; dryRun?: boolean };
+type OutputFlags = { output?: string; json?: boolean; fields?: string };
+
+/**
+ * `remove VALUE…` and `remove --file`: streamed in one transaction, each value reported as it
+ * is handled (removed values on stdout, the rest on stderr) unless -o asks for one record.
+ */
+async function removeValues(
+  ctx: Context,
+  session: ReturnType<Context['session']>,
+  values: string[],
+  options: RemoveFlags,
+): Promise<void> {
+  const record = formatOf(options as never) !== 'table' || options.fields !== undefined;
+  const removed: ExceptionEntry[] = [];
+  const notListed = new Set<string>();
+  const rejected: RejectedValue[] = [];
+  const where = (line: number | undefined) =>
+    line === undefined ? '' : `${options.file === '-' ? 'stdin' : options.file}:${line}: `;
+  let out = '';
+  const flushOut = () => {
+    if (out !== '') ctx.io.stdout.write(out);
+    out = '';
+  };
+  // The file is checked, and its first bytes read (a binary file refused), before the write lock.
+  const input = options.file === undefined ? undefined : openInput(ctx, options.file);
+  const source = input ? await refuseBinary(input.open(), 'try again') : undefined;
+  async function* batches(): AsyncGenerator<readonly (ValueToRemove | RejectedValue)[]> {
+    if (values.length > 0) yield values.map((text) => ({ text }));
+    if (source) yield* valuesOf(readLines(source));
   }
-  return values;
+  const result = await removeExceptionValues(
+    session,
+    batches(),
+    { country: options.country, dryRun: options.dryRun === true },
+    {
+      onRemoved(entry) {
+        if (record) removed.push(entry);
+        else {
+          out += `${entry.value}\n`;
+          if (out.length > 1 << 16) flushOut();
+        }
+      },
+      onNotListed({ key, line }) {
+        if (record) notListed.add(key);
+        else ctx.io.stderr.write(`${escapeControls(`${where(line)}${key}`)}: not listed\n`);
+      },
+      onRejected(value) {
+        if (record) rejected.push(value);
+        else
+          ctx.io.stderr.write(
+            `${escapeControls(`${where(value.line)}${value.raw}: ${value.reason}: ${value.message}`)}\n`,
+          );
+      },
+    },
+  );
+  flushOut();
+  if (record) {
+    await printRecord(
+      ctx,
+      {
+        operationId: result.operationId,
+        dryRun: result.dryRun,
+        removed,
+        notListed: [...notListed],
+        rejected: rejected.map(({ raw, reason, message, line }) =>
+          line === undefined ? { raw, reason, message } : { line, raw, reason, message },
+        ),
+      },
+      options as never,
+      {
+        fields: ['operationId', 'dryRun', 'removed', 'notListed', 'rejected'],
+        columns: ['operationId', 'dryRun', 'removed', 'notListed', 'rejected'],
+      },
+    );
+  }
+  ctx.note(
+    `${result.dryRun ? 'Would remove' : 'Removed'} ${result.removed}; ${result.notListed} not listed; ${result.rejected} rejected`,
+  );
+  if (result.removed === 0 && result.rejected === 0) ctx.exitCode = ExitCode.notFound;
+  else if (result.notListed > 0 || result.rejected > 0) ctx.exitCode = ExitCode.someRejected;
 }
 
-function exportLine(entry: ExceptionEntry, format: ImportFormat): string {
+/** The values of a --file, a chunk at a time: one per line, blank and # lines skipped. */
+async function* valuesOf(
+  lines: AsyncIterable<InputLine[]>,
+): AsyncGenerator<(ValueToRemove | RejectedValue)[]> {
+  for await (const batch of lines) {
+    const values: (ValueToRemove | RejectedValue)[] = [];
+    for (const line of batch) {
+      if ('problem' in line) {
+        values.push({
+          line: line.number,
+          raw: line.preview,
+          reason: line.problem,
+          message:
+            line.problem === 'invalid-utf8'
+              ? 'the line is not valid UTF-8: save the file as UTF-8'
+              : `the line is longer than ${maxLineBytes / 1024} KiB: is this the right file?`,
+        });
+        continue;
+      }
+      const text = line.text.trim();
+      if (text !== '' && !text.startsWith('#')) values.push({ text, line: line.number });
+    }
+    if (values.length > 0) yield values;
+  }
+}
+
+/**
+ * One entry of an export. Lines are `value;comment`, so a value starting with # (it would read
+ * back as a comment line) or a comment holding a line break cannot be written as one: CSV can.
+ */
+function exportLine(entry: ExceptionEntry, format: ImportFormat, terminal: boolean): string {
+  const shown = terminal ? escapeControls : (text: string) => text;
   if (format === 'csv')
-    return csvRow([guardFormula(entry.value), guardFormula(entry.comment), entry.type]);
+    return csvRow([guardFormula(entry.value), guardFormula(entry.comment), entry.type].map(shown));
   if (entry.value.startsWith('#')) {
     throw new InputError(
       `${entry.value} starts with # and would read back as a comment line: export with --format csv`,
     );
   }
-  return entry.comment === '' ? `${entry.value}\n` : `${entry.value};${entry.comment}\n`;
+  if (/[\r\n]/.test(entry.comment)) {
+    throw new InputError(
+      `the comment of ${entry.value} holds a line break, which the lines format cannot carry: export with --format csv`,
+    );
+  }
+  return entry.comment === '' ? `${entry.value}\n` : `${entry.value};${shown(entry.comment)}\n`;
 }
 
 function writeExport(
   entries: Iterable<ExceptionEntry>,
   format: ImportFormat,
+  terminal: boolean,
   write: (text: string) => void,
 ): number {
   let count = 0;
   let buffered = format === 'csv' ? csvRow(['value', 'comment', 'type']) : '';
   for (const entry of entries) {
-    buffered += exportLine(entry, format);
+    buffered += exportLine(entry, format, terminal);
     count++;
     if (buffered.length > 1 << 16) {
       write(buffered);
@@ -612,34 +829,5 @@ function writeExport(
     }
   }
   write(buffered);
-  return count;
-}
-
-/** Writes next to FILE and renames, so a failed export never leaves half a file. */
-function exportToFile(
-  file: string,
-  force: boolean,
-  entries: Iterable<ExceptionEntry>,
-  format: ImportFormat,
-): number {
-  if (existsSync(file) && !force)
-    throw new ConflictError(`${file} exists: choose another file or add --force`);
-  const temporary = `${file}.${process.pid}.partial`;
-  const fd = openForWriting(temporary, file, 'export');
-  let count: number;
-  try {
-    count = writeExport(entries, format, (text) => writeSync(fd, text));
-  } catch (error) {
-    closeSync(fd);
-    rmSync(temporary, { force: true });
-    throw error;
-  }
-  closeSync(fd);
-  try {
-    renameSync(temporary, file);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw cannotWrite(file, 'export', error);
-  }
   return count;
 }

@@ -1,12 +1,13 @@
 import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
-import type * as CsvParse from 'csv-parse';
+import type * as CsvParseSync from 'csv-parse/sync';
 import { InputError } from '../errors.js';
 import { unguardFormula } from '../formats/csv.js';
 import { recordChange } from '../history/service.js';
 import { finishOperation, startOperation } from '../operations/service.js';
 import { nowIso, type Session } from '../session.js';
-import { type InputLine, maxLineBytes, readLines } from './lines.js';
+import { type CsvRecord, type CsvRecordHandler, CsvRecordReader } from './csv-records.js';
+import { type InputLine, maxLineBytes, readLines, refuseBinary } from './lines.js';
 import {
   insertException,
   type NewExceptionRow,
@@ -16,9 +17,11 @@ import {
   updateExceptionComment,
 } from './repo.js';
 import {
+  checkDefaultComment,
   commentProblem,
   countryFor,
   type ExceptionType,
+  maxCommentLength,
   normaliseExceptionValue,
 } from './service.js';
 
@@ -62,7 +65,8 @@ export interface ReportedLine {
 export interface ImportHooks {
   onRejected?(line: ReportedLine): void;
   onDuplicate?(line: ReportedLine): void;
-  onProgress?(bytesRead: number): void;
+  /** Bytes and physical lines read so far, after each chunk of input. */
+  onProgress?(bytesRead: number, linesRead: number): void;
 }
 
 /**
@@ -79,9 +83,10 @@ export async function importExceptions(
   hooks: ImportHooks = {},
 ): Promise<ImportSummary> {
   const country = countryFor(session, options.country);
+  checkDefaultComment(options.comment);
   readWithoutMemoryMap(session.store.db);
   // Read the first bytes before taking the write lock: stdin may be slow to start.
-  const source = await sniffBinary(open());
+  const source = await refuseBinary(open(), 'import again');
   let summary: ImportSummary;
   try {
     summary = await session.store.writeAsync(
@@ -271,104 +276,86 @@ interface CsvColumns {
   count: number;
 }
 
+/**
+ * CSV with a header row (see CsvRecordReader for how records are found): the first row names
+ * the columns, each later row is an entry or a rejected line.
+ */
 async function readCsv(
   input: AsyncIterable<Buffer>,
   writer: EntryWriter,
   hooks: ImportHooks,
 ): Promise<void> {
-  const { parse } = createRequire(import.meta.url)('csv-parse') as typeof CsvParse;
-  const parser = parse({
-    // readLines has split the lines, dropped CRs and the BOM, and reported undecodable lines.
-    record_delimiter: ['\n'],
-    info: true,
-    raw: true,
-    relax_column_count: true,
-    skip_empty_lines: true,
-    skip_records_with_error: true,
-    max_record_size: maxLineBytes,
-    on_skip: (error, raw) => {
-      const text = trimBreaks(raw ?? '');
-      const end = (error as { lines?: number } | undefined)?.lines ?? 0;
-      const line = end - countBreaks(text);
-      // csv-parse cannot recover from an oversized record: it drops all input after it.
-      if ((error as { code?: string } | undefined)?.code === 'CSV_MAX_RECORD_SIZE') {
-        throw new InputError(
-          `line ${line}: a quoted cell runs on for more than ${maxLineBytes / 1024} KiB: is a closing quote missing?`,
-        );
-      }
-      writer.reject(
-        line,
-        text.slice(0, 200),
-        'bad-row',
-        `not valid CSV: ${error?.message ?? 'unreadable row'}`,
-      );
-    },
-  });
-  // Lines that could not be read are rejected in line order with the rows around them, and
-  // reach the parser as empty lines, which it skips: the rows after them keep their numbers.
-  const unreadable: Extract<InputLine, { problem: string }>[] = [];
-  const rejectUnreadableBefore = (line: number) => {
-    while (unreadable.length > 0 && (unreadable[0]?.number ?? line) < line) {
-      rejectUnreadable(unreadable.shift() as (typeof unreadable)[number], writer);
-    }
-  };
-  const feeding = (async () => {
-    try {
-      for await (const batch of readLines(input, hooks.onProgress)) {
-        let text = '';
-        for (const line of batch) {
-          if ('problem' in line) {
-            unreadable.push(line);
-            text += '\n';
-          } else {
-            text += `${line.text}\n`;
-          }
-        }
-        if (!parser.write(text)) await new Promise((resolve) => parser.once('drain', resolve));
-      }
-      parser.end();
-    } catch (error) {
-      parser.destroy(error as Error);
-    }
-  })();
-  let columns: CsvColumns | undefined;
-  for await (const record of parser as AsyncIterable<{
-    record: string[];
-    info: { lines: number };
-    raw: string;
-  }>) {
-    // info.lines is the record's last line; quoted line breaks inside it push its start back.
-    const line = record.info.lines - record.record.reduce((n, cell) => n + countBreaks(cell), 0);
-    rejectUnreadableBefore(line);
-    if (!columns) {
-      columns = headerColumns(record.record);
-      continue;
-    }
-    csvEntry(record.record, line, trimBreaks(record.raw), columns, writer);
-  }
-  await feeding;
-  rejectUnreadableBefore(Number.POSITIVE_INFINITY);
-  if (!columns)
+  const { parse } = createRequire(import.meta.url)('csv-parse/sync') as typeof CsvParseSync;
+  const rows = new CsvRows(writer);
+  const reader = new CsvRecordReader(
+    (text) => parse(text, { relax_column_count: true, record_delimiter: '\n' }) as string[][],
+    rows,
+  );
+  // readLines has dropped the BOM and reported undecodable lines; CRs stay, for quoted cells.
+  for await (const batch of readLines(input, hooks.onProgress, { keepCarriageReturns: true }))
+    reader.push(batch);
+  reader.end();
+  if (!rows.columns)
     throw new InputError('the CSV has no header row: it needs at least a "value" column');
 }
 
-function countBreaks(text: string): number {
-  let breaks = 0;
-  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) breaks++;
-  return breaks;
+class CsvRows implements CsvRecordHandler {
+  columns: CsvColumns | undefined;
+
+  constructor(private readonly writer: EntryWriter) {}
+
+  check(record: CsvRecord): string | undefined {
+    const { columns } = this;
+    if (!columns || isBlank(record.cells)) return undefined;
+    if (record.cells.length !== columns.count)
+      return `the row has ${record.cells.length} cells, the header has ${columns.count}`;
+    // A comment longer than any comment may be, over several lines: a quote left open.
+    const comment = columns.comment === -1 ? '' : (record.cells[columns.comment] ?? '');
+    if (record.lastLine > record.line && comment.length > maxCommentLength)
+      return `its comment is ${comment.length} characters long`;
+    return undefined;
+  }
+
+  record(record: CsvRecord): void {
+    if (!this.columns) {
+      this.columns = headerColumns(record.cells, record.line);
+      return;
+    }
+    if (isBlank(record.cells)) return;
+    csvEntry(record.cells, record.line, record.text, this.columns, this.writer);
+  }
+
+  bad(line: number, raw: string, message: string): void {
+    if (!this.columns)
+      throw new InputError(`line ${line}: the CSV header row cannot be read: ${message}`);
+    this.writer.reject(line, raw, 'bad-row', message);
+  }
+
+  unreadable(line: Extract<InputLine, { problem: string }>): void {
+    rejectUnreadable(line, this.writer);
+  }
 }
 
-function trimBreaks(text: string): string {
-  return text.replace(/^[\r\n]+|[\r\n]+$/g, '');
+function isBlank(cells: string[]): boolean {
+  return cells.length === 1 && (cells[0] ?? '').trim() === '';
 }
 
-function headerColumns(header: string[]): CsvColumns {
+function headerColumns(header: string[], line: number): CsvColumns {
   const names = header.map((h) => h.trim().toLowerCase());
   const value = names.indexOf('value');
   if (value === -1) {
     throw new InputError(
       `the CSV header has no "value" column (found: ${header.map((h) => JSON.stringify(h)).join(', ')}); it needs value and, optionally, comment and type`,
     );
+  }
+  for (const name of ['value', 'comment', 'type']) {
+    const at = names.indexOf(name);
+    const again = names.indexOf(name, at + 1);
+    if (at !== -1 && again !== -1) {
+      throw new InputError(
+        `line ${line}: the CSV header names "${name}" twice (columns ${at + 1} and ${again + 1}): keep one`,
+      );
+    }
   }
   return {
     value,
@@ -385,16 +372,6 @@ function csvEntry(
   columns: CsvColumns,
   writer: EntryWriter,
 ): void {
-  if (cells.length === 1 && (cells[0] ?? '').trim() === '') return;
-  if (cells.length !== columns.count) {
-    writer.reject(
-      line,
-      raw,
-      'bad-row',
-      `the row has ${cells.length} cells, the header has ${columns.count}`,
-    );
-    return;
-  }
   const value = unguardFormula(cells[columns.value] ?? '');
   const comment = columns.comment === -1 ? '' : unguardFormula(cells[columns.comment] ?? '');
   const typeText = columns.type === -1 ? '' : (cells[columns.type] ?? '').trim().toLowerCase();
@@ -414,43 +391,4 @@ function csvEntry(
     comment,
     typeText === '' ? undefined : (typeText as ExceptionType),
   );
-}
-
-/**
- * Looks at the first bytes before anything is written: a binary or UTF-16 file cannot be
- * read line by line, so the whole input is refused (exit 7) rather than rejected line by line.
- */
-async function sniffBinary(
-  input: Readable | AsyncIterable<Buffer>,
-): Promise<AsyncIterable<Buffer>> {
-  const iterator = (input as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  const head = first.done ? Buffer.alloc(0) : toBuffer(first.value);
-  const sample = head.subarray(0, 8192);
-  if ((sample[0] === 0xff && sample[1] === 0xfe) || (sample[0] === 0xfe && sample[1] === 0xff)) {
-    throw new InputError('the input is UTF-16: save it as UTF-8 and import again');
-  }
-  if (sample.includes(0) || controlShare(sample) > 0.1) {
-    throw new InputError(
-      'the input looks like a binary file, not a list of phones and emails: is this the right file?',
-    );
-  }
-  return (async function* () {
-    if (!first.done) yield head;
-    for (let next = await iterator.next(); !next.done; next = await iterator.next())
-      yield toBuffer(next.value);
-  })();
-}
-
-function toBuffer(chunk: Buffer | string): Buffer {
-  return typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-}
-
-function controlShare(sample: Buffer): number {
-  if (sample.length === 0) return 0;
-  let controls = 0;
-  for (const byte of sample) {
-    if (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) controls++;
-  }
-  return controls / sample.length;
 }

@@ -63,14 +63,11 @@ export function recordCommentChange(
   ).run(operationId, id, oldComment);
 }
 
-export function deleteExceptionsByKey(db: Database, keys: string[]): ExceptionRow[] {
-  const removed: ExceptionRow[] = [];
-  const remove = statement(db, 'DELETE FROM exceptions WHERE match_key = ? RETURNING *');
-  for (const key of keys) {
-    const row = remove.get(key) as ExceptionRow | undefined;
-    if (row) removed.push(row);
-  }
-  return removed;
+/** Deletes the entry with this key, if listed, and returns it. */
+export function deleteExceptionByKey(db: Database, key: string): ExceptionRow | undefined {
+  return statement(db, 'DELETE FROM exceptions WHERE match_key = ? RETURNING *').get(key) as
+    | ExceptionRow
+    | undefined;
 }
 
 export interface ExceptionFilter {
@@ -173,15 +170,92 @@ export function countExceptionsMatching(db: Database, filter: ExceptionFilter): 
   );
 }
 
-/** Puts back the comments an import overwrote; returns how many. */
-export function restoreCommentsOf(db: Database, operationId: number): number {
-  const result = db
-    .prepare(
-      `UPDATE exceptions SET comment = c.old_comment
-       FROM exception_comment_changes c
-       WHERE c.exception_id = exceptions.id AND c.operation_id = ?`,
-    )
-    .run(operationId);
-  db.prepare('DELETE FROM exception_comment_changes WHERE operation_id = ?').run(operationId);
-  return result.changes;
+/** The comments an import overwrote (with --update-comments), in entry order. */
+export function commentChangesOf(
+  db: Database,
+  operationId: number,
+): { exceptionId: number; value: string; oldComment: string }[] {
+  return statement(
+    db,
+    `SELECT c.exception_id AS exceptionId, e.value, c.old_comment AS oldComment
+     FROM exception_comment_changes c JOIN exceptions e ON e.id = c.exception_id
+     WHERE c.operation_id = ? ORDER BY c.exception_id`,
+  ).all(operationId) as { exceptionId: number; value: string; oldComment: string }[];
+}
+
+/** The first import after `operationId` that changed this entry's comment (and is not undone). */
+export function nextCommentChange(
+  db: Database,
+  exceptionId: number,
+  operationId: number,
+): number | undefined {
+  return statement(
+    db,
+    `SELECT operation_id FROM exception_comment_changes
+     WHERE exception_id = ? AND operation_id > ? ORDER BY operation_id LIMIT 1`,
+  )
+    .pluck()
+    .get(exceptionId, operationId) as number | undefined;
+}
+
+/** Sets what a recorded comment change puts back when its import is undone. */
+export function setCommentChangeOld(
+  db: Database,
+  operationId: number,
+  exceptionId: number,
+  oldComment: string,
+): void {
+  statement(
+    db,
+    'UPDATE exception_comment_changes SET old_comment = ? WHERE operation_id = ? AND exception_id = ?',
+  ).run(oldComment, operationId, exceptionId);
+}
+
+export function forgetCommentChangesOf(db: Database, operationId: number): void {
+  statement(db, 'DELETE FROM exception_comment_changes WHERE operation_id = ?').run(operationId);
+}
+
+/** Entries an operation added whose comment a later import changed: undoing it would lose that. */
+export function laterCommentChangesOfAdded(
+  db: Database,
+  operationId: number,
+): { value: string; operationId: number }[] {
+  return statement(
+    db,
+    `SELECT e.value, c.operation_id AS operationId
+     FROM exceptions e JOIN exception_comment_changes c ON c.exception_id = e.id
+     WHERE e.operation_id = ? AND e.source = 'import' AND c.operation_id > ?
+     ORDER BY c.operation_id, e.id`,
+  ).all(operationId, operationId) as { value: string; operationId: number }[];
+}
+
+/** The ids of the entries a filter matches, in id order. */
+export function selectIdsMatching(db: Database, filter: ExceptionFilter): number[] {
+  const { clause, params } = whereClause(filter);
+  return db
+    .prepare(`SELECT id FROM exceptions ${clause} ORDER BY id`)
+    .pluck()
+    .all(params) as number[];
+}
+
+/** The values of these entries (those that still exist), in id order. */
+export function selectValuesByIds(db: Database, ids: readonly number[]): string[] {
+  return statement(
+    db,
+    'SELECT value FROM exceptions WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id',
+  )
+    .pluck()
+    .all(JSON.stringify(ids)) as string[];
+}
+
+/** Deletes these entries (those that still exist); returns how many. */
+export function deleteExceptionsByIds(db: Database, ids: readonly number[]): number {
+  const remove = statement(
+    db,
+    'DELETE FROM exceptions WHERE id IN (SELECT value FROM json_each(?))',
+  );
+  let removed = 0;
+  for (let at = 0; at < ids.length; at += 10_000)
+    removed += remove.run(JSON.stringify(ids.slice(at, at + 10_000))).changes;
+  return removed;
 }

@@ -14,18 +14,27 @@ import {
 import { nowIso, type Session } from '../session.js';
 import { defaultCountry } from '../settings/service.js';
 import {
+  commentChangesOf,
   countExceptionsMatching,
-  deleteExceptionsByKey,
+  deleteExceptionByKey,
+  deleteExceptionsByIds,
   deleteExceptionsMatching,
   type ExceptionFilter,
   type ExceptionRow,
   type ExceptionSource,
   type ExceptionType,
+  forgetCommentChangesOf,
   insertException,
   iterateExceptions,
-  restoreCommentsOf,
+  laterCommentChangesOfAdded,
+  nextCommentChange,
+  readWithoutMemoryMap,
   selectExceptionByKey,
   selectExceptions,
+  selectIdsMatching,
+  selectValuesByIds,
+  setCommentChangeOld,
+  updateExceptionComment,
 } from './repo.js';
 
 export type { ExceptionSource, ExceptionType } from './repo.js';
@@ -96,15 +105,24 @@ export function normaliseExceptionValue(
   return normaliseContactValue(raw, country);
 }
 
-/** Comments are one line of printable text (tabs allowed), at most 2,000 characters. */
+export const maxCommentLength = 2000;
+
+/**
+ * Comments are kept byte for byte, whatever people typed — line breaks, tabs, escape
+ * sequences (shown escaped on a terminal) — except NUL, which text files and SQLite tools
+ * cannot carry, and up to 2,000 characters.
+ */
 export function commentProblem(comment: string): string | undefined {
-  if (comment.length > 2000)
+  if (comment.length > maxCommentLength)
     return `the comment is ${comment.length} characters long: at most 2,000`;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
-  if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(comment)) {
-    return 'the comment holds a control character or line break: only printable text and tabs';
-  }
+  if (comment.includes('\u0000')) return 'the comment holds a NUL character: remove it';
   return undefined;
+}
+
+/** A --comment default is checked once, before anything is read: one usage error, not one per line. */
+export function checkDefaultComment(comment: string | undefined): void {
+  const problem = comment === undefined ? undefined : commentProblem(comment);
+  if (problem) throw new UsageError(`--comment: ${problem}`);
 }
 
 export interface AddExceptionsOptions {
@@ -128,6 +146,7 @@ export function addExceptions(
   options: AddExceptionsOptions,
 ): AddExceptionsResult {
   const country = countryFor(session, options.country);
+  checkDefaultComment(options.comment);
   return session.store.write(() => {
     const operationId = startOperation(session, 'exceptions-add');
     const result: AddExceptionsResult = { operationId, added: [], duplicates: [], rejected: [] };
@@ -302,61 +321,101 @@ function directPhoneKey(raw: string): string | undefined {
   return /^\+[1-9]\d{5,14}$/.test(stripped) ? stripped : undefined;
 }
 
-export interface RemoveExceptionsResult {
-  operationId: number | null;
-  dryRun: boolean;
-  removed: ExceptionEntry[];
-  notListed: string[];
-  rejected: { raw: string; reason: string; message: string }[];
+/** A value to remove as given: an argument, or a line of a file (with its number). */
+export interface ValueToRemove {
+  text: string;
+  line?: number;
 }
 
-/** Removes values given in any spelling. */
-export function removeExceptions(
+/** A value that could not be removed because it is not a phone or email (or could not be read). */
+export interface RejectedValue {
+  raw: string;
+  reason: string;
+  message: string;
+  line?: number;
+}
+
+export interface RemoveHooks {
+  onRemoved?(entry: ExceptionEntry): void;
+  onNotListed?(value: { key: string; raw: string; line?: number }): void;
+  onRejected?(rejected: RejectedValue): void;
+}
+
+export interface RemoveValuesResult {
+  operationId: number | null;
+  dryRun: boolean;
+  removed: number;
+  notListed: number;
+  rejected: number;
+}
+
+/**
+ * Removes values given in any spelling, in one write transaction, a batch at a time: a file of
+ * a million values is never held whole, and each value is reported to the hooks as it goes.
+ */
+export async function removeExceptionValues(
   session: Session,
-  values: string[],
+  batches: AsyncIterable<readonly (ValueToRemove | RejectedValue)[]>,
   options: { country?: string; dryRun?: boolean } = {},
-): RemoveExceptionsResult {
+  hooks: RemoveHooks = {},
+): Promise<RemoveValuesResult> {
   const country = countryFor(session, options.country);
   const dryRun = options.dryRun === true;
-  return session.store.write(
-    () => {
-      const result: RemoveExceptionsResult = {
+  const { db } = session.store;
+  // Touching the whole index through the memory map would count towards this process's memory.
+  readWithoutMemoryMap(db);
+  return session.store.writeAsync(
+    async () => {
+      const result: RemoveValuesResult = {
         operationId: null,
         dryRun,
-        removed: [],
-        notListed: [],
-        rejected: [],
+        removed: 0,
+        notListed: 0,
+        rejected: 0,
       };
-      const keys: string[] = [];
-      for (const text of values) {
-        const semi = text.indexOf(';');
-        const raw = (semi === -1 ? text : text.slice(0, semi)).trim();
-        const normalised = normaliseExceptionValue(raw, country);
-        if (normalised.ok) keys.push(normalised.key);
-        else
-          result.rejected.push({
-            raw: text,
-            reason: normalised.reason,
-            message: normalised.message,
-          });
+      const values: string[] = [];
+      for await (const batch of batches) {
+        for (const given of batch) {
+          if ('reason' in given) {
+            result.rejected++;
+            hooks.onRejected?.(given);
+            continue;
+          }
+          const { text, line } = given;
+          const semi = text.indexOf(';');
+          const raw = (semi === -1 ? text : text.slice(0, semi)).trim();
+          const normalised = normaliseExceptionValue(raw, country);
+          if (!normalised.ok) {
+            result.rejected++;
+            hooks.onRejected?.({
+              raw: text,
+              reason: normalised.reason,
+              message: normalised.message,
+              line,
+            });
+            continue;
+          }
+          const row = deleteExceptionByKey(db, normalised.key);
+          if (!row) {
+            result.notListed++;
+            hooks.onNotListed?.({ key: normalised.key, raw, line });
+            continue;
+          }
+          result.removed++;
+          if (values.length < 100) values.push(row.value);
+          hooks.onRemoved?.(toEntry(row));
+        }
       }
-      const removed = deleteExceptionsByKey(session.store.db, keys);
-      result.removed = removed.map(toEntry);
-      const removedKeys = new Set(removed.map((r) => r.match_key));
-      result.notListed = [...new Set(keys.filter((k) => !removedKeys.has(k)))];
-      if (removed.length > 0)
-        result.operationId = recordRemoval(
-          session,
-          removed.length,
-          removed.map((r) => r.value),
-        );
+      // A dry run keeps nothing: no operation id (DESIGN §8a).
+      if (result.removed > 0 && !dryRun)
+        result.operationId = recordRemoval(session, result.removed, values);
       return result;
     },
     { dryRun },
   );
 }
 
-/** Removes every entry matching a filter (at least one filter is required). */
+/** Removes every entry matching a filter, in one write transaction (the caller asks first). */
 export function removeExceptionsMatching(
   session: Session,
   options: ListExceptionsOptions & { dryRun?: boolean },
@@ -367,11 +426,39 @@ export function removeExceptionsMatching(
     () => {
       const values = valuesMatching(session, filter);
       const removed = deleteExceptionsMatching(session.store.db, filter);
-      const operationId = removed > 0 ? recordRemoval(session, removed, values, filter) : null;
+      const operationId =
+        removed > 0 && !dryRun ? recordRemoval(session, removed, values, filter) : null;
       return { operationId, dryRun, removed };
     },
     { dryRun },
   );
+}
+
+/**
+ * The ids of the entries a filter matches now, read without taking the write lock: what a
+ * confirmation counts, and then — whatever the filter matches by then — what is removed.
+ */
+export function idsMatching(session: Session, options: ListExceptionsOptions): number[] {
+  return selectIdsMatching(session.store.db, {
+    ...toFilter(session, options),
+    limit: undefined,
+    offset: undefined,
+  });
+}
+
+/** Removes exactly these entries (those still listed), in one write transaction. */
+export function removeExceptionIds(
+  session: Session,
+  ids: readonly number[],
+  options: ListExceptionsOptions,
+): { operationId: number | null; dryRun: false; removed: number } {
+  const filter = { ...toFilter(session, options), limit: undefined, offset: undefined };
+  return session.store.write(() => {
+    const values = selectValuesByIds(session.store.db, ids.slice(0, 100));
+    const removed = deleteExceptionsByIds(session.store.db, ids);
+    const operationId = removed > 0 ? recordRemoval(session, removed, values, filter) : null;
+    return { operationId, dryRun: false, removed };
+  });
 }
 
 export function countExceptions(session: Session, options: ListExceptionsOptions): number {
@@ -410,27 +497,64 @@ export interface UndoImportResult {
   batchId: number;
   removed: number;
   commentsRestored: number;
+  /** Comments a later import changed since: left as they are (undoing that one puts back the older). */
+  commentsKept: number;
+  /** Up to 10 of them, with the import that changed each. */
+  keptExamples: { value: string; batchId: number }[];
 }
 
-/** Removes exactly what an import added (and puts back comments it overwrote). */
-export function undoImport(session: Session, batchId: number): UndoImportResult {
+/**
+ * Removes exactly what an import added and puts back the comments it overwrote — unless a
+ * later import changed a comment since: then that later comment stays, and undoing the later
+ * import will put back what was there before both. Entries this import added whose comment a
+ * later import changed are its work too: refused (exit 5, naming that import) unless `force`.
+ */
+export function undoImport(
+  session: Session,
+  batchId: number,
+  options: { force?: boolean } = {},
+): UndoImportResult {
   return session.store.write(() => {
+    const { db } = session.store;
     const operation = getOperation(session, batchId);
     if (operation.kind !== 'exceptions-import') {
       throw new NotFoundError(`${batchId} is not an import batch (see crmctl exceptions batches)`);
     }
     if (operation.undoneAt)
       throw new ConflictError(`import ${batchId} was already undone at ${operation.undoneAt}`);
+    const dependents = laterCommentChangesOfAdded(db, batchId);
+    if (dependents.length > 0 && !options.force) {
+      const later = [...new Set(dependents.map((d) => d.operationId))];
+      const shown = dependents.slice(0, 3).map((d) => d.value);
+      throw new ConflictError(
+        `later ${later.length === 1 ? 'import' : 'imports'} ${later.join(', ')} changed the comments of ${dependents.length} ${dependents.length === 1 ? 'entry' : 'entries'} import ${batchId} added (${shown.join(', ')}${dependents.length > shown.length ? ', …' : ''}): undo ${later.length === 1 ? 'it' : 'them'} first, or add --force to remove those entries anyway`,
+      );
+    }
     const added: ExceptionFilter = { operationId: batchId, source: 'import' };
     const values = valuesMatching(session, added);
-    const removed = deleteExceptionsMatching(session.store.db, added);
-    const commentsRestored = restoreCommentsOf(session.store.db, batchId);
+    const removed = deleteExceptionsMatching(db, added);
+    let commentsRestored = 0;
+    const kept: { value: string; batchId: number }[] = [];
+    let commentsKept = 0;
+    for (const change of commentChangesOf(db, batchId)) {
+      const later = nextCommentChange(db, change.exceptionId, batchId);
+      if (later === undefined) {
+        updateExceptionComment(db, change.exceptionId, change.oldComment);
+        commentsRestored++;
+      } else {
+        // The later import now overwrote what was there before this one.
+        setCommentChangeOld(db, later, change.exceptionId, change.oldComment);
+        commentsKept++;
+        if (kept.length < 10) kept.push({ value: change.value, batchId: later });
+      }
+    }
+    forgetCommentChangesOf(db, batchId);
     markOperationUndone(session, batchId);
-    const result = { batchId, removed, commentsRestored };
+    const result = { batchId, removed, commentsRestored, commentsKept, keptExamples: kept };
     recordChange(session, {
       action: 'import-undone',
       entity: { type: 'exceptions', id: batchId },
-      changes: { ...result, values },
+      changes: { batchId, removed, commentsRestored, commentsKept, values },
     });
     return result;
   });

@@ -114,7 +114,8 @@ describe('waiting for another writer', () => {
     expect(await exitOf(waiter.child)).toEqual({ code: 0, signal: null });
     const { stdout, stderr } = waiter.output();
     expect(stdout).toBe('exit 0\n');
-    expect(stderr.startsWith(note('20'))).toBe(true);
+    // On a line of its own: first, or where the progress bar's line was cleared for it.
+    expect(stderr.startsWith(note('20')) || stderr.includes(`\r\x1b[2K${note('20')}`)).toBe(true);
     const listed = ok<{ value: string }[]>(await crm(['exceptions', 'list', '--json']));
     expect(listed.map((e) => e.value)).toContain('b@spam.example');
   });

@@ -107,18 +107,25 @@ describe('exceptions add', () => {
       'ok@example.com',
       'bob@;no domain',
       'c@example.com;bell\u0007',
+      'd@example.com;nul\u0000',
     ]);
     expect(result.exitCode).toBe(3);
-    expect(result.stdout).toBe('ok@example.com\n');
+    // A control character is no reason to lose a value (issue 7 §5): only NUL is refused.
+    expect(result.stdout).toBe('ok@example.com\nc@example.com\n');
     const errors = result.stderr.split('\n');
     expect(errors).toContain(
       'junk: not-a-number: "junk" is neither an email address nor a phone number',
     );
     expect(errors.some((l) => l.startsWith(`${gb.national}: needs-country: `))).toBe(true);
     expect(errors.some((l) => l.startsWith('bob@;no domain: not-an-email: '))).toBe(true);
-    expect(errors.some((l) => l.startsWith('c@example.com;bell\u0007: bad-comment: '))).toBe(true);
-    expect(result.stderr).toContain('Added 1, 0 already listed, 4 rejected');
-    expect(await listed(cli)).toEqual([{ type: 'email', value: 'ok@example.com', comment: '' }]);
+    expect(errors).toContain(
+      'd@example.com;nul\\x00: bad-comment: the comment holds a NUL character: remove it',
+    );
+    expect(result.stderr).toContain('Added 2, 0 already listed, 4 rejected');
+    expect(await listed(cli)).toEqual([
+      { type: 'email', value: 'ok@example.com', comment: '' },
+      { type: 'email', value: 'c@example.com', comment: 'bell\u0007' },
+    ]);
   });
 
   it('skips values already listed, in any spelling, without changing them', async () => {
@@ -295,7 +302,8 @@ describe('exceptions remove', () => {
     const before = await entries(cli);
     const dry = await cli(['exceptions', 'remove', '--source', 'import', '--dry-run', '--json']);
     expect(dry.exitCode).toBe(0);
-    expect(dry.json()).toEqual({ operationId: expect.any(Number), dryRun: true, removed: 3 });
+    // A dry run keeps nothing, so it names no operation (DESIGN §8a).
+    expect(dry.json()).toEqual({ operationId: null, dryRun: true, removed: 3 });
     const dryValues = await cli(['exceptions', 'remove', gb.e164, '--dry-run', '--json']);
     expect(dryValues.json()).toMatchObject({
       dryRun: true,
@@ -788,7 +796,13 @@ describe('exceptions history', () => {
         command: 'exceptions undo-import',
         action: 'import-undone',
         entity: { type: 'exceptions', id: batch },
-        changes: { batchId: batch, removed: 1, commentsRestored: 0, values: [gb.e164] },
+        changes: {
+          batchId: batch,
+          removed: 1,
+          commentsRestored: 0,
+          commentsKept: 0,
+          values: [gb.e164],
+        },
       }),
     ]);
   });

@@ -200,18 +200,24 @@ describe('readLines', () => {
     expect(alive).toBe(0);
   });
 
-  it('reports bytes read to onBytes, for progress bars', async () => {
-    const seen: number[] = [];
+  it('reports bytes and lines read to onBytes, for progress bars', async () => {
+    const seen: [number, number][] = [];
     const chunks = [text('a\nb'), text('c\n'), text('d')];
     for await (const _ of readLines(
       (async function* () {
         yield* chunks;
       })(),
-      (bytes) => seen.push(bytes),
+      (bytes, lines) => seen.push([bytes, lines]),
     )) {
       // drain
     }
-    expect(seen).toEqual([3, 5, 6]);
+    // The last line has no newline: it is counted once the input ends.
+    expect(seen).toEqual([
+      [3, 1],
+      [5, 2],
+      [6, 2],
+      [6, 3],
+    ]);
   });
 
   it('accepts strings as well as buffers', async () => {
