@@ -5,6 +5,7 @@ import { OutputFile, storeFiles } from '../cli/files.js';
 import { type Input, openInput } from '../cli/input.js';
 import {
   formatOf,
+  OutputWriter,
   printList,
   printRecord,
   type View,
@@ -616,9 +617,12 @@ export const commands: CommandModule['commands'] = {
         const format = formatFor(options.format, file);
         const filter = filterOptions(ctx, options);
         if (file === undefined || file === '-') {
-          const terminal = ctx.io.stdoutIsTTY;
-          const count = writeExport(exportExceptions(session, filter), format, terminal, (text) =>
-            ctx.io.stdout.write(text),
+          const writer = new OutputWriter(ctx.io.stdout);
+          const count = await writeExport(
+            exportExceptions(session, filter),
+            format,
+            ctx.io.stdoutIsTTY,
+            writer,
           );
           ctx.note(`Exported ${count} entries`);
           return;
@@ -630,9 +634,14 @@ export const commands: CommandModule['commands'] = {
         });
         let count: number;
         try {
-          count = writeExport(exportExceptions(session, filter), format, false, (text) =>
-            output.write(text),
-          );
+          count = await writeExport(exportExceptions(session, filter), format, false, {
+            add: (text) => {
+              output.write(text);
+              return false;
+            },
+            flush: async () => {},
+            closed: false,
+          });
           output.commit();
         } catch (error) {
           output.discard();
@@ -812,22 +821,20 @@ function exportLine(entry: ExceptionEntry, format: ImportFormat, terminal: boole
   return entry.comment === '' ? `${entry.value}\n` : `${entry.value};${shown(entry.comment)}\n`;
 }
 
-function writeExport(
+/** Writes the entries through `out`, waiting for it when it is slower; returns how many. */
+async function writeExport(
   entries: Iterable<ExceptionEntry>,
   format: ImportFormat,
   terminal: boolean,
-  write: (text: string) => void,
-): number {
+  out: Pick<OutputWriter, 'add' | 'flush' | 'closed'>,
+): Promise<number> {
   let count = 0;
-  let buffered = format === 'csv' ? csvRow(['value', 'comment', 'type']) : '';
+  if (format === 'csv') out.add(csvRow(['value', 'comment', 'type']));
   for (const entry of entries) {
-    buffered += exportLine(entry, format, terminal);
     count++;
-    if (buffered.length > 1 << 16) {
-      write(buffered);
-      buffered = '';
-    }
+    if (out.add(exportLine(entry, format, terminal))) await out.flush();
+    if (out.closed) break;
   }
-  write(buffered);
+  await out.flush();
   return count;
 }
