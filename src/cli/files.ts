@@ -13,7 +13,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { ConflictError, OutputError, UsageError } from '../errors.js';
+import { ConflictError, ExitCode, OutputError, UsageError } from '../errors.js';
 import { trackPartialFile, untrackPartialFile } from './partial-files.js';
 
 const whyCannotWrite: Record<string, string> = {
@@ -298,4 +298,52 @@ function placeWithoutReplacing(temporary: string, target: string): void {
     return;
   }
   rmSync(temporary, { force: true });
+}
+
+const fileProblems: Record<string, { why: string; exitCode: number }> = {
+  ENOENT: { why: 'no such file or folder', exitCode: ExitCode.notFound },
+  ENOTDIR: { why: 'part of the path is not a folder', exitCode: ExitCode.usage },
+  EISDIR: { why: 'it is a folder', exitCode: ExitCode.usage },
+  EACCES: { why: 'permission denied', exitCode: ExitCode.usage },
+  EPERM: { why: 'permission denied', exitCode: ExitCode.usage },
+  EROFS: { why: 'the file system is read-only', exitCode: ExitCode.usage },
+  ENAMETOOLONG: { why: 'the name is too long', exitCode: ExitCode.usage },
+  ELOOP: { why: 'too many symbolic links', exitCode: ExitCode.usage },
+  EBUSY: { why: 'it is in use (a mount point?)', exitCode: ExitCode.usage },
+  EXDEV: { why: 'it is on another file system', exitCode: ExitCode.usage },
+  ENOSPC: { why: 'no space left on the device', exitCode: ExitCode.outputFailed },
+  EDQUOT: { why: 'the disk quota is exceeded', exitCode: ExitCode.outputFailed },
+  EFBIG: { why: 'the file is too large', exitCode: ExitCode.outputFailed },
+  EIO: { why: 'an input/output error', exitCode: ExitCode.outputFailed },
+};
+
+/**
+ * A file-system error that reached the top (a path given on the command line that cannot be
+ * one, a folder that vanished): a clear error naming the path, not an internal one. Also
+ * Node's refusal of a path holding a NUL character.
+ */
+export function describeFileError(
+  error: unknown,
+): { code: string; message: string; exitCode: number } | undefined {
+  const { code, path, syscall } = error as { code?: unknown; path?: unknown; syscall?: unknown };
+  if (code === 'ERR_INVALID_ARG_VALUE' && /null bytes/.test(String((error as Error).message))) {
+    return {
+      code: 'usage',
+      message: 'a file name cannot hold a NUL character',
+      exitCode: ExitCode.usage,
+    };
+  }
+  if (typeof code !== 'string' || typeof syscall !== 'string') return undefined;
+  const problem = fileProblems[code];
+  if (!problem) return undefined;
+  const shown = typeof path === 'string' ? ` ${JSON.stringify(shortened(path))}` : '';
+  return {
+    code: problem.exitCode === ExitCode.outputFailed ? 'output-failed' : 'file-error',
+    message: `cannot ${syscall}${shown}: ${problem.why}`,
+    exitCode: problem.exitCode,
+  };
+}
+
+function shortened(path: string): string {
+  return path.length > 80 ? `${path.slice(0, 40)}…${path.slice(-20)}` : path;
 }

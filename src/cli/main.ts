@@ -3,6 +3,7 @@ import { Command, CommanderError } from '@commander-js/extra-typings';
 import { CrmError, ExitCode, UsageError } from '../errors.js';
 import { Context, type Env, type GlobalOptions } from './context.js';
 import { escapeControls } from './escape.js';
+import { describeFileError } from './files.js';
 import { type IOStreams, processStreams } from './io.js';
 import { removePartialFiles } from './partial-files.js';
 import type { Prompter } from './prompter.js';
@@ -196,7 +197,8 @@ async function reportError(ctx: Context, error: unknown, json: boolean): Promise
     if (json) writeJsonError(ctx, 'usage', error.message.replace(/^error: /, ''), ExitCode.usage);
     return ExitCode.usage;
   }
-  const { code, message, exitCode } = describe(error);
+  const { code, exitCode, ...described } = describe(error);
+  const message = withoutLongWords(described.message);
   if (json) {
     writeJsonError(ctx, code, message, exitCode);
   } else {
@@ -236,10 +238,17 @@ function describe(error: unknown): { code: string; message: string; exitCode: nu
       };
     }
   }
+  const fileError = describeFileError(error);
+  if (fileError) return fileError;
   if ((error as { name?: string }).name === 'ExitPromptError') {
     return { code: 'interrupted', message: 'interrupted', exitCode: ExitCode.interrupted };
   }
   return { code: 'internal', message, exitCode: ExitCode.internal };
+}
+
+/** A value quoted in a message (a 60,000-character file name) shortened: errors are one line. */
+function withoutLongWords(message: string): string {
+  return message.replace(/\S{121,}/g, (word) => `${word.slice(0, 60)}…${word.slice(-20)}`);
 }
 
 function writeJsonError(ctx: Context, code: string, message: string, exitCode: number): void {

@@ -3,6 +3,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import type { Argument, Command, Option } from '@commander-js/extra-typings';
+import { describe, expect, it } from 'vitest';
 import { Context } from '../../src/cli/context.js';
 import type { IOStreams } from '../../src/cli/io.js';
 import { fullProgram, run } from '../../src/cli/main.js';
@@ -569,3 +570,18 @@ export const fuzzSettings = {
   seed: Number(process.env.CRMCTL_FUZZ_SEED ?? 20261201),
   randomRuns: Number(process.env.CRMCTL_FUZZ_RUNS ?? 3000),
 };
+
+/** One shard's test: vitest runs the shard files in parallel. */
+export function describeShard(shard: number, shards: number): void {
+  describe(`every command with hostile values (shard ${shard + 1} of ${shards})`, () => {
+    it('never exits 70, never prints a stack trace, never exits 1 outside check', {
+      timeout: 3_600_000,
+    }, async () => {
+      const { leaves, globals } = await commandLeaves();
+      const cases = fuzzCases(leaves, globals, { ...fuzzSettings, shard, shards });
+      const { failures, runs, exits } = await runFuzz(cases, await fuzzStore());
+      if (process.env.CRMCTL_FUZZ_VERBOSE) console.log({ runs, exits });
+      expect(describeFailures(failures)).toEqual([]);
+    });
+  });
+}
