@@ -6,6 +6,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { onTestFinished } from 'vitest';
 import { run } from '../src/cli/main.js';
 import type { Prompter } from '../src/cli/prompter.js';
+import type { EventSubscriber } from '../src/session.js';
 
 export const binPath = resolve(import.meta.dirname, '..', 'bin', 'crmctl.js');
 
@@ -35,6 +36,8 @@ export interface RunCliOptions {
   tty?: boolean;
   columns?: number;
   prompter?: Prompter;
+  /** Item-event subscribers for this run (see src/registrations.ts). */
+  subscribers?: EventSubscriber[];
 }
 
 function result(stdout: string, stderr: string, exitCode: number): CliResult {
@@ -73,6 +76,7 @@ export async function runCli(argv: string[], options: RunCliOptions = {}): Promi
     },
     env: { HOME: tmpdir(), ...options.env },
     prompter: options.prompter,
+    subscribers: options.subscribers,
   });
   return result(Buffer.concat(out).toString('utf8'), Buffer.concat(err).toString('utf8'), exitCode);
 }

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import type * as Chalk from 'chalk';
 import { type Clock, fixedClock, parseNow, systemClock } from '../clock.js';
 import { PermissionError, UsageError } from '../errors.js';
-import { type Actor, type Session, systemLogin } from '../session.js';
+import { eventSubscribers } from '../registrations.js';
+import { type EventSubscriber, Session, systemLogin } from '../session.js';
 import { seedNewStore } from '../setup/service.js';
-import { type Database, openStore, type Store } from '../store/store.js';
+import { openStore, type Store } from '../store/store.js';
 import type { Permission } from '../users/permissions.js';
 import { authorize } from '../users/service.js';
 import { colourEnabled, type IOStreams, type OutputStream, OutputWatch } from './io.js';
@@ -40,6 +41,10 @@ export class Context {
   storeCreated = false;
   /** True once a write transaction of this run has committed (not a dry run). */
   committed = false;
+  /** The command line as typed (quoted where needed), kept with the command's operation. */
+  commandLine: string | null = null;
+  /** Event subscribers added for this run (tests), after the registered ones. */
+  extraSubscribers: EventSubscriber[] = [];
   /** Write errors of stdout and stderr, recorded instead of crashing the command. */
   readonly outputs: OutputWatch;
   /** The command being run, e.g. `item move`; recorded in history. */
@@ -106,16 +111,25 @@ export class Context {
       this.checkActor();
       const access = storeAccessOf(this.commandPath);
       const path = this.storePath;
-      const store = openStore(path, {
-        busyTimeoutMs: this.waitMs,
+      const waitMs = this.waitMs;
+      this.openedStore = openStore(path, {
+        busyTimeoutMs: waitMs,
         create: access === 'write',
         migrate: access !== 'inspect',
         onCreate: (created) => {
           seedNewStore(created, clock, osLogin(this.env));
           this.storeCreated = true;
         },
+        onWaiting:
+          this.io.stderrIsTTY && !this.quiet
+            ? () =>
+                this.write(
+                  'stderr',
+                  `waiting for another crmctl to finish writing (up to ${waitMs / 1000} s; --wait to change)\n`,
+                )
+            : undefined,
+        synchronously: withDefaultSignals,
       });
-      this.openedStore = this.guardWrites(store);
       // Even under --quiet: it happens once, and is the only sign of a mistyped --db.
       // `init` says it in its own words.
       if (this.storeCreated && this.commandPath !== 'init') {
@@ -168,33 +182,24 @@ export class Context {
   }
 
   /**
-   * Checks that the acting user exists and holds `permission`, before anything is shown or
-   * changed, and returns what services work with.
+   * The command's unit of work (src/session.ts), once the acting user is known to exist and to
+   * hold `permission`; each write checks it again, inside its transaction.
    */
   session(permission?: Permission): Session {
     const login = this.login;
-    const store = this.store;
-    authorize(store.db, login, permission);
-    const actor: Actor = { login, cause: { kind: 'user', id: null }, command: this.commandPath };
-    return { store, clock: this.clock, actor };
-  }
-
-  private guardWrites(store: Store): Store {
-    const waitMs = this.waitMs;
-    const watched = this.io.stderrIsTTY && !this.quiet;
-    return watchWrites(store, {
-      waitMs,
-      onWaiting: watched
-        ? () =>
-            this.write(
-              'stderr',
-              `waiting for another crmctl to finish writing (up to ${waitMs / 1000} s; --wait to change)\n`,
-            )
-        : undefined,
+    const session = new Session({
+      store: this.store,
+      clock: this.clock,
+      actor: { login, cause: { kind: 'user', id: null }, command: this.commandPath },
+      commandLine: this.commandLine,
+      checkAccess: (inside) => authorize(inside, permission),
+      subscribers: [...eventSubscribers, ...this.extraSubscribers],
       onCommit: () => {
         this.committed = true;
       },
     });
+    authorize(session, permission);
+    return session;
   }
 
   /** A person can be asked: stdin and stderr are terminals and --no-input is not given. */
@@ -265,46 +270,6 @@ export class Context {
 }
 
 /**
- * The store, telling when a write commits and saying when it waits for another writer;
- * synchronous writes run with the default signal disposition (see withDefaultSignals).
- */
-function watchWrites(store: Store, hooks: WriteHooks): Store {
-  const { db } = store;
-  const lock = writeLock(db, hooks);
-  return {
-    ...store,
-    write(work, options) {
-      // Nested writes are savepoints of the one transaction.
-      if (db.inTransaction) return withDefaultSignals(() => store.write(work, options));
-      return withDefaultSignals(() => {
-        lock.acquire();
-        try {
-          // Inside the transaction begun here, the store's write is a savepoint.
-          const result = store.write(work, options);
-          db.exec(options?.dryRun ? 'ROLLBACK' : 'COMMIT');
-          if (!options?.dryRun) hooks.onCommit();
-          return result;
-        } catch (error) {
-          if (db.inTransaction) db.exec('ROLLBACK');
-          throw error;
-        }
-      });
-    },
-    async writeAsync(work, options) {
-      // The store begins this transaction itself: wait for the lock (saying so), let it go,
-      // then let the store take it, with what is left of the wait.
-      if (hooks.onWaiting && !db.inTransaction) {
-        lock.acquire();
-        db.exec('ROLLBACK');
-      }
-      const result = await store.writeAsync(work, options);
-      if (!options?.dryRun) hooks.onCommit();
-      return result;
-    },
-  };
-}
-
-/**
  * How a command uses the store, by its command path: the one place that decides it (DESIGN §8).
  * - `read`: commands that only read (`… list`, `… show`, `… check`, `… export`, `… log`,
  *   `… batches`, `… get`, `… explain`, `… lint`, `history`): a missing or empty store is not
@@ -336,50 +301,6 @@ export function storeAccessOf(commandPath: string): StoreAccess {
   if (readingCommands.has(commandPath)) return 'read';
   const words = commandPath.split(' ');
   return words.length > 1 && readingVerbs.has(words.at(-1) ?? '') ? 'read' : 'write';
-}
-
-interface WriteHooks {
-  waitMs: number;
-  /** Called once a writer has waited a second for another; absent when nobody watches. */
-  onWaiting?: () => void;
-  onCommit: () => void;
-}
-
-/** After this long waiting for another writer, a person watching is told. */
-const noteAfterMs = 1000;
-
-/**
- * `BEGIN IMMEDIATE`, waiting at most `waitMs` for another writer. SQLite waits inside its busy
- * handler, where nothing else runs: so a first attempt waits a second, and on SQLITE_BUSY the
- * note is shown and a second attempt waits for the rest.
- */
-function writeLock(db: Database, hooks: WriteHooks) {
-  const busyTimeout = (ms: number) => db.pragma(`busy_timeout = ${Math.max(0, Math.round(ms))}`);
-  return {
-    acquire(): void {
-      if (!hooks.onWaiting || hooks.waitMs <= noteAfterMs) {
-        db.exec('BEGIN IMMEDIATE');
-        return;
-      }
-      const started = Date.now();
-      busyTimeout(noteAfterMs);
-      try {
-        db.exec('BEGIN IMMEDIATE');
-        return;
-      } catch (error) {
-        if (!String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY')) throw error;
-      } finally {
-        busyTimeout(hooks.waitMs);
-      }
-      hooks.onWaiting();
-      busyTimeout(hooks.waitMs - (Date.now() - started));
-      try {
-        db.exec('BEGIN IMMEDIATE');
-      } finally {
-        busyTimeout(hooks.waitMs);
-      }
-    },
-  };
 }
 
 function osLogin(env: Env): string {

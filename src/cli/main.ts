@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { CrmError, ExitCode, UsageError } from '../errors.js';
+import type { EventSubscriber } from '../session.js';
 import { Context, type Env, type GlobalOptions } from './context.js';
 import { escapeControls } from './escape.js';
 import { describeFileError } from './files.js';
@@ -16,6 +17,8 @@ export interface RunOptions {
   prompter?: Prompter;
   /** Handle SIGINT and SIGTERM: only for the real process, which they end. */
   signals?: boolean;
+  /** Item-event subscribers for this run, after the registered ones (tests). */
+  subscribers?: EventSubscriber[];
 }
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -25,6 +28,8 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
   const io: IOStreams = { ...processStreams(), ...options.io };
   const env = options.env ?? process.env;
   const ctx = new Context(io, env, options.prompter);
+  ctx.commandLine = commandLineOf(argv);
+  ctx.extraSubscribers = options.subscribers ?? [];
   const json = wantsJsonErrors(argv);
   const stopHandlingSignals = options.signals
     ? handleSignals((_signal, exitCode) => {
@@ -152,6 +157,15 @@ Examples:
 
 function helpWidth(ctx: Context): number {
   return ctx.io.stdoutIsTTY ? Math.max(40, ctx.io.columns) : 80;
+}
+
+/** The command line as a shell would take it back, for the operation it makes (shortened). */
+function commandLineOf(argv: string[]): string {
+  const quoted = argv.map((arg) =>
+    /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`,
+  );
+  const line = ['crmctl', ...quoted].join(' ');
+  return line.length > 1000 ? `${line.slice(0, 999)}…` : line;
 }
 
 /** Free text that may really be empty; every other option needs a value (DESIGN §8). */

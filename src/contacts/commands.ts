@@ -72,13 +72,15 @@ function registerParty(program: Command, ctx: Context, kind: PartyKind): void {
     )
     .action(async (options) => {
       const session = ctx.session('items.edit');
-      const id = addParty(session, kind, {
-        name: options.name,
-        phones: options.phone,
-        emails: options.email,
-        country: options.country,
-        links: linksOf(options as { company?: string[]; contact?: string[] }),
-      });
+      const id = session.write(() =>
+        addParty(session, kind, {
+          name: options.name,
+          phones: options.phone,
+          emails: options.email,
+          country: options.country,
+          links: linksOf(options as { company?: string[]; contact?: string[] }),
+        }),
+      );
       const added = getParty(session, kind, id);
       await printChange(ctx, options, { ...added }, view, {
         id,
@@ -150,13 +152,15 @@ function registerParty(program: Command, ctx: Context, kind: PartyKind): void {
     )
     .action(async (id, options) => {
       const session = ctx.session('items.edit');
-      const updated = updateParty(session, kind, parseId(id), {
-        name: options.name,
-        phones: options.phone,
-        emails: options.email,
-        country: options.country,
-        links: linksOf(options as { company?: string[]; contact?: string[] }),
-      });
+      const updated = session.write(() =>
+        updateParty(session, kind, parseId(id), {
+          name: options.name,
+          phones: options.phone,
+          emails: options.email,
+          country: options.country,
+          links: linksOf(options as { company?: string[]; contact?: string[] }),
+        }),
+      );
       await printChange(ctx, options, { ...updated }, view, {
         id: updated.id,
         note: `Updated ${kind} #${updated.id}`,

@@ -119,7 +119,7 @@ export function replaceContactPoints(
   points: ContactPoint[],
   kinds: ('phone' | 'email')[] = ['phone', 'email'],
 ): void {
-  const { db } = session.store;
+  const { db } = session;
   for (const kind of kinds) deleteContactPoints(db, owner.type, owner.id, kind);
   insertContactPoints(
     db,
@@ -145,7 +145,7 @@ export function contactDetailsOf(
   const details = new Map<number, ContactDetails>();
   for (const id of ids) details.set(id, { phones: [], emails: [] });
   for (const chunk of chunks(ids, 5000)) {
-    for (const row of selectContactPoints(session.store.db, ownerType, chunk)) {
+    for (const row of selectContactPoints(session.db, ownerType, chunk)) {
       addPoint(details.get(row.owner_id), row);
     }
   }
@@ -154,7 +154,7 @@ export function contactDetailsOf(
 
 /** Which records hold this phone (E.164) or email key. */
 export function ownersOf(session: Session, kind: 'phone' | 'email', key: string): Owner[] {
-  return selectOwnersByKey(session.store.db, kind, key).map((row) => ({
+  return selectOwnersByKey(session.db, kind, key).map((row) => ({
     type: row.owner_type,
     id: row.owner_id,
   }));
@@ -173,22 +173,21 @@ export interface AddPartyOptions {
 export function addParty(session: Session, kind: PartyKind, options: AddPartyOptions): number {
   const name = checkPartyName(options.name, kind);
   const points = parseContactDetails(session, options);
-  return session.store.write(() => {
-    const id = insertParty(session.store.db, tableOf[kind], { name, createdAt: nowIso(session) });
-    replaceContactPoints(session, { type: kind, id }, points);
-    if (options.links) setLinks(session, kind, id, options.links);
-    recordChange(session, {
-      action: 'created',
-      entity: { type: kind, id },
-      changes: {
-        name,
-        phones: points.filter((p) => p.kind === 'phone').map((p) => p.value),
-        emails: points.filter((p) => p.kind === 'email').map((p) => p.value),
-        ...(options.links ? { links: options.links } : {}),
-      },
-    });
-    return id;
+  session.requireWrite();
+  const id = insertParty(session.db, tableOf[kind], { name, createdAt: nowIso(session) });
+  replaceContactPoints(session, { type: kind, id }, points);
+  if (options.links) setLinks(session, kind, id, options.links);
+  recordChange(session, {
+    action: 'created',
+    entity: { type: kind, id },
+    changes: {
+      name,
+      phones: points.filter((p) => p.kind === 'phone').map((p) => p.value),
+      emails: points.filter((p) => p.kind === 'email').map((p) => p.value),
+      ...(options.links ? { links: options.links } : {}),
+    },
   });
+  return id;
 }
 
 export interface UpdatePartyOptions {
@@ -208,33 +207,32 @@ export function updateParty(
   const name = options.name === undefined ? undefined : checkPartyName(options.name, kind);
   const points =
     options.phones || options.emails ? parseContactDetails(session, options) : undefined;
-  return session.store.write(() => {
-    const before = getParty(session, kind, id);
-    const changes: Record<string, unknown> = {};
-    if (name !== undefined && name !== before.name) {
-      updatePartyRow(session.store.db, tableOf[kind], id, { name, updatedAt: nowIso(session) });
-      changes.name = { from: before.name, to: name };
+  session.requireWrite();
+  const before = getParty(session, kind, id);
+  const changes: Record<string, unknown> = {};
+  if (name !== undefined && name !== before.name) {
+    updatePartyRow(session.db, tableOf[kind], id, { name, updatedAt: nowIso(session) });
+    changes.name = { from: before.name, to: name };
+  }
+  if (points) {
+    const kinds = replacedKinds(options);
+    replaceContactPoints(session, { type: kind, id }, points, kinds);
+    for (const replaced of kinds) {
+      const field = replaced === 'phone' ? 'phones' : 'emails';
+      const to = points.filter((p) => p.kind === replaced).map((p) => p.value);
+      if (!sameList(before[field], to)) changes[field] = { from: before[field], to };
     }
-    if (points) {
-      const kinds = replacedKinds(options);
-      replaceContactPoints(session, { type: kind, id }, points, kinds);
-      for (const replaced of kinds) {
-        const field = replaced === 'phone' ? 'phones' : 'emails';
-        const to = points.filter((p) => p.kind === replaced).map((p) => p.value);
-        if (!sameList(before[field], to)) changes[field] = { from: before[field], to };
-      }
-    }
-    if (options.links) {
-      setLinks(session, kind, id, options.links);
-      const to = [...new Set(options.links)].sort((a, b) => a - b);
-      if (!sameList(linksOf(before), to)) changes.links = { from: linksOf(before), to };
-    }
-    if (Object.keys(changes).length > 0) {
-      touchParty(session.store.db, tableOf[kind], id, nowIso(session));
-      recordChange(session, { action: 'updated', entity: { type: kind, id }, changes });
-    }
-    return getParty(session, kind, id);
-  });
+  }
+  if (options.links) {
+    setLinks(session, kind, id, options.links);
+    const to = [...new Set(options.links)].sort((a, b) => a - b);
+    if (!sameList(linksOf(before), to)) changes.links = { from: linksOf(before), to };
+  }
+  if (Object.keys(changes).length > 0) {
+    touchParty(session.db, tableOf[kind], id, nowIso(session));
+    recordChange(session, { action: 'updated', entity: { type: kind, id }, changes });
+  }
+  return getParty(session, kind, id);
 }
 
 export function getContact(session: Session, id: number): Contact {
@@ -246,7 +244,7 @@ export function getCompany(session: Session, id: number): Company {
 }
 
 export function getParty(session: Session, kind: PartyKind, id: number): Contact | Company {
-  const row = selectParty(session.store.db, tableOf[kind], id);
+  const row = selectParty(session.db, tableOf[kind], id);
   if (!row) throw new NotFoundError(`no ${kind} with id ${id} (see crmctl ${kind} list)`);
   const [party] = toParties(session, kind, [row]);
   if (!party) throw new NotFoundError(`no ${kind} with id ${id}`);
@@ -279,7 +277,7 @@ export function listParties(
       .map((o) => o.id);
     ids = ids === undefined ? owners : ids.filter((id) => owners.includes(id));
   }
-  const { db } = session.store;
+  const { db } = session;
   const filter = { nameContains: options.search, ids };
   const rows = iterateParties(db, tableOf[kind], {
     ...filter,
@@ -301,8 +299,8 @@ function toParties(session: Session, kind: PartyKind, rows: PartyRow[]): (Contac
   const details = contactDetailsOf(session, kind, ids);
   const links =
     kind === 'contact'
-      ? groupLinks(selectCompanyIdsOfContacts(session.store.db, ids), 'contact_id', 'company_id')
-      : groupLinks(selectContactIdsOfCompanies(session.store.db, ids), 'company_id', 'contact_id');
+      ? groupLinks(selectCompanyIdsOfContacts(session.db, ids), 'contact_id', 'company_id')
+      : groupLinks(selectContactIdsOfCompanies(session.db, ids), 'company_id', 'contact_id');
   return rows.map((row) => {
     const { phones, emails } = details.get(row.id) ?? { phones: [], emails: [] };
     const base = { id: row.id, name: row.name, phones, emails };
@@ -325,8 +323,8 @@ export function replacedKinds(options: { phones?: string[]; emails?: string[] })
 function setLinks(session: Session, kind: PartyKind, id: number, links: number[]): void {
   const other: PartyKind = kind === 'contact' ? 'company' : 'contact';
   for (const linkId of links) getParty(session, other, linkId);
-  if (kind === 'contact') replaceCompanyLinksOfContact(session.store.db, id, links);
-  else replaceContactLinksOfCompany(session.store.db, id, links);
+  if (kind === 'contact') replaceCompanyLinksOfContact(session.db, id, links);
+  else replaceContactLinksOfCompany(session.db, id, links);
 }
 
 function sameList<T>(a: T[], b: T[]): boolean {

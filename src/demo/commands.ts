@@ -43,7 +43,7 @@ export const commands: CommandModule['commands'] = {
           );
         }
         const start = new Date(Date.UTC(2026, 10, 23, 9, 0));
-        const result = playFurnitureDemo(session.store, start, ctx.login);
+        const result = session.write(() => playFurnitureDemo(session, start));
         if (options.json) {
           printJson(ctx, {
             store: ctx.storePath,

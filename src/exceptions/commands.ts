@@ -370,9 +370,11 @@ export const commands: CommandModule['commands'] = {
       )
       .action(async (batch, options) => {
         const session = ctx.session('exceptions.edit');
-        const result = undoImport(session, parseId(batch, 'batch'), {
-          force: options.force === true,
-        });
+        const result = session.write(() =>
+          undoImport(session, parseId(batch, 'batch'), {
+            force: options.force === true,
+          }),
+        );
         if (formatOf(options) !== 'table' || options.fields) {
           await printRecord(ctx, { ...result }, options, {
             fields: ['batchId', 'removed', 'commentsRestored', 'commentsKept', 'keptExamples'],
@@ -407,7 +409,11 @@ export const commands: CommandModule['commands'] = {
         const session = ctx.session('exceptions.view');
         await printList(
           ctx,
-          listOperations(session, 'exceptions-import', options),
+          listOperations(session, {
+            kind: 'exceptions-import',
+            limit: options.limit,
+            offset: options.offset,
+          }),
           options,
           batchView,
         );
@@ -432,11 +438,13 @@ export const commands: CommandModule['commands'] = {
       )
       .action(async (values, options) => {
         const session = ctx.session('exceptions.edit');
-        const result = addExceptions(session, {
-          entries: values,
-          comment: options.comment,
-          country: options.country,
-        });
+        const result = session.write(() =>
+          addExceptions(session, {
+            entries: values,
+            comment: options.comment,
+            country: options.country,
+          }),
+        );
         for (const rejected of result.rejected)
           ctx.io.stderr.write(
             `${escapeControls(`${rejected.raw}: ${rejected.reason}: ${rejected.message}`)}\n`,
@@ -548,7 +556,7 @@ export const commands: CommandModule['commands'] = {
         ) {
           throw new ConflictError('nothing removed: not confirmed');
         }
-        const result = removeExceptionIds(session, ids, filter);
+        const result = session.write(() => removeExceptionIds(session, ids, filter));
         await print(result);
         const gone = ids.length - result.removed;
         ctx.note(

@@ -4,7 +4,6 @@ import type * as CsvParseSync from 'csv-parse/sync';
 import { InputError } from '../errors.js';
 import { unguardFormula } from '../formats/csv.js';
 import { recordChange } from '../history/service.js';
-import { finishOperation, startOperation } from '../operations/service.js';
 import { nowIso, type Session } from '../session.js';
 import { type CsvRecord, type CsvRecordHandler, CsvRecordReader } from './csv-records.js';
 import { type InputLine, maxLineBytes, readLines, refuseBinary } from './lines.js';
@@ -84,12 +83,12 @@ export async function importExceptions(
 ): Promise<ImportSummary> {
   const country = countryFor(session, options.country);
   checkDefaultComment(options.comment);
-  readWithoutMemoryMap(session.store.db);
+  readWithoutMemoryMap(session.db);
   // Read the first bytes before taking the write lock: stdin may be slow to start.
   const source = await refuseBinary(open(), 'import again');
   let summary: ImportSummary;
   try {
-    summary = await session.store.writeAsync(
+    summary = await session.writeAsync(
       async () => {
         const writer = new EntryWriter(session, options, country, hooks);
         if (options.format === 'csv') await readCsv(source, writer, hooks);
@@ -127,7 +126,7 @@ class EntryWriter {
     private readonly hooks: ImportHooks,
   ) {
     this.createdAt = nowIso(session);
-    this.batchId = startOperation(session, 'exceptions-import');
+    this.batchId = session.operation();
     this.summary = {
       batchId: this.batchId,
       dryRun: options.dryRun === true,
@@ -180,7 +179,7 @@ class EntryWriter {
       operation_id: this.batchId,
       line,
     };
-    const { db } = this.session.store;
+    const { db } = this.session;
     if (insertException(db, row)) {
       this.summary.added++;
       if (this.addedValues.length < 100) this.addedValues.push(normalised.value);
@@ -213,7 +212,7 @@ class EntryWriter {
     if (this.options.strict && summary.rejected > 0) throw new StrictRejection(summary);
     summary.committed = !summary.dryRun;
     const { batchId: _, ...counts } = summary;
-    finishOperation(this.session, this.batchId, counts);
+    this.session.summarise(counts);
     recordChange(this.session, {
       action: 'imported',
       entity: { type: 'exceptions', id: this.batchId },

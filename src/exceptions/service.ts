@@ -5,12 +5,7 @@ import type { Normalised } from '../contact-details/reasons.js';
 import { ConflictError, NotFoundError, UsageError } from '../errors.js';
 import { recordChange } from '../history/service.js';
 import { afterOffset, type Listing, mapRows } from '../listing.js';
-import {
-  finishOperation,
-  getOperation,
-  markOperationUndone,
-  startOperation,
-} from '../operations/service.js';
+import { getOperation, markOperationUndone } from '../operations/service.js';
 import { nowIso, type Session } from '../session.js';
 import { defaultCountry } from '../settings/service.js';
 import {
@@ -134,7 +129,8 @@ export interface AddExceptionsOptions {
 }
 
 export interface AddExceptionsResult {
-  operationId: number;
+  /** Null when nothing was added: the command then wrote nothing. */
+  operationId: number | null;
   added: ExceptionEntry[];
   duplicates: { value: string; existing: ExceptionEntry }[];
   rejected: { raw: string; reason: string; message: string }[];
@@ -147,60 +143,65 @@ export function addExceptions(
 ): AddExceptionsResult {
   const country = countryFor(session, options.country);
   checkDefaultComment(options.comment);
-  return session.store.write(() => {
-    const operationId = startOperation(session, 'exceptions-add');
-    const result: AddExceptionsResult = { operationId, added: [], duplicates: [], rejected: [] };
-    for (const text of options.entries) {
-      const semi = text.indexOf(';');
-      const raw = (semi === -1 ? text : text.slice(0, semi)).trim();
-      const given = semi === -1 ? '' : text.slice(semi + 1);
-      const comment = given === '' ? (options.comment ?? '') : given;
-      const problem = commentProblem(comment);
-      const normalised = normaliseExceptionValue(raw, country);
-      if (!normalised.ok) {
-        result.rejected.push({ raw: text, reason: normalised.reason, message: normalised.message });
-        continue;
-      }
-      if (problem) {
-        result.rejected.push({ raw: text, reason: 'bad-comment', message: problem });
-        continue;
-      }
-      const row = {
-        type: normalised.kind,
-        value: normalised.value,
-        match_key: normalised.key,
-        raw,
-        comment,
-        source: options.source ?? 'manual',
-        created_at: nowIso(session),
-        created_by: session.actor.login,
-        operation_id: operationId,
-        line: null,
-      };
-      if (insertException(session.store.db, row)) {
-        const added = selectExceptionByKey(session.store.db, normalised.key);
-        if (added) result.added.push(toEntry(added));
-      } else {
-        const existing = selectExceptionByKey(session.store.db, normalised.key);
-        if (existing) result.duplicates.push({ value: raw, existing: toEntry(existing) });
-      }
+  session.requireWrite();
+  const operationId = session.operation();
+  const result: AddExceptionsResult = {
+    operationId: null,
+    added: [],
+    duplicates: [],
+    rejected: [],
+  };
+  for (const text of options.entries) {
+    const semi = text.indexOf(';');
+    const raw = (semi === -1 ? text : text.slice(0, semi)).trim();
+    const given = semi === -1 ? '' : text.slice(semi + 1);
+    const comment = given === '' ? (options.comment ?? '') : given;
+    const problem = commentProblem(comment);
+    const normalised = normaliseExceptionValue(raw, country);
+    if (!normalised.ok) {
+      result.rejected.push({ raw: text, reason: normalised.reason, message: normalised.message });
+      continue;
     }
-    const summary = {
-      added: result.added.length,
-      duplicates: result.duplicates.length,
-      rejected: result.rejected.length,
-      values: result.added.slice(0, 100).map((e) => e.value),
+    if (problem) {
+      result.rejected.push({ raw: text, reason: 'bad-comment', message: problem });
+      continue;
+    }
+    const row = {
+      type: normalised.kind,
+      value: normalised.value,
+      match_key: normalised.key,
+      raw,
+      comment,
+      source: options.source ?? 'manual',
+      created_at: nowIso(session),
+      created_by: session.actor.login,
+      operation_id: operationId,
+      line: null,
     };
-    finishOperation(session, operationId, summary);
-    if (result.added.length > 0) {
-      recordChange(session, {
-        action: 'added',
-        entity: { type: 'exceptions', id: operationId },
-        changes: summary,
-      });
+    if (insertException(session.db, row)) {
+      const added = selectExceptionByKey(session.db, normalised.key);
+      if (added) result.added.push(toEntry(added));
+    } else {
+      const existing = selectExceptionByKey(session.db, normalised.key);
+      if (existing) result.duplicates.push({ value: raw, existing: toEntry(existing) });
     }
-    return result;
-  });
+  }
+  const summary = {
+    added: result.added.length,
+    duplicates: result.duplicates.length,
+    rejected: result.rejected.length,
+    values: result.added.slice(0, 100).map((e) => e.value),
+  };
+  session.summarise(summary);
+  if (result.added.length > 0) {
+    result.operationId = operationId;
+    recordChange(session, {
+      action: 'added',
+      entity: { type: 'exceptions', id: operationId },
+      changes: summary,
+    });
+  }
+  return result;
 }
 
 export interface ListExceptionsOptions {
@@ -246,11 +247,11 @@ export function listExceptions(
 ): Listing<ExceptionEntry> {
   const filter = toFilter(session, options);
   return {
-    rows: mapRows(iterateExceptions(session.store.db, filter), toEntry),
+    rows: mapRows(iterateExceptions(session.db, filter), toEntry),
     limited: options.limit !== undefined,
     total: () =>
       afterOffset(
-        countExceptionsMatching(session.store.db, {
+        countExceptionsMatching(session.db, {
           ...filter,
           limit: undefined,
           offset: undefined,
@@ -265,8 +266,7 @@ export function* exportExceptions(
   session: Session,
   options: ListExceptionsOptions,
 ): Generator<ExceptionEntry> {
-  for (const row of iterateExceptions(session.store.db, toFilter(session, options)))
-    yield toEntry(row);
+  for (const row of iterateExceptions(session.db, toFilter(session, options))) yield toEntry(row);
 }
 
 export interface CheckResult {
@@ -284,7 +284,7 @@ export interface CheckResult {
 export function checkException(session: Session, raw: string, country?: string): CheckResult {
   const direct = directPhoneKey(raw);
   if (direct) {
-    const row = selectExceptionByKey(session.store.db, direct);
+    const row = selectExceptionByKey(session.db, direct);
     if (row)
       return {
         listed: true,
@@ -297,7 +297,7 @@ export function checkException(session: Session, raw: string, country?: string):
   const normalised = normaliseExceptionValue(raw, countryFor(session, country));
   if (!normalised.ok)
     throw new UsageError(`${JSON.stringify(raw)}: ${normalised.message} (${normalised.reason})`);
-  const row = selectExceptionByKey(session.store.db, normalised.key);
+  const row = selectExceptionByKey(session.db, normalised.key);
   return {
     listed: row !== undefined,
     value: normalised.value,
@@ -309,7 +309,7 @@ export function checkException(session: Session, raw: string, country?: string):
 
 /** Whether a normalised phone (E.164) or email key is on the list: the inbound channels ask this. */
 export function isListed(session: Session, key: string): boolean {
-  return selectExceptionByKey(session.store.db, key) !== undefined;
+  return selectExceptionByKey(session.db, key) !== undefined;
 }
 
 /**
@@ -361,10 +361,10 @@ export async function removeExceptionValues(
 ): Promise<RemoveValuesResult> {
   const country = countryFor(session, options.country);
   const dryRun = options.dryRun === true;
-  const { db } = session.store;
+  const { db } = session;
   // Touching the whole index through the memory map would count towards this process's memory.
   readWithoutMemoryMap(db);
-  return session.store.writeAsync(
+  return session.writeAsync(
     async () => {
       const result: RemoveValuesResult = {
         operationId: null,
@@ -422,10 +422,10 @@ export function removeExceptionsMatching(
 ): { operationId: number | null; dryRun: boolean; removed: number } {
   const filter = { ...toFilter(session, options), limit: undefined, offset: undefined };
   const dryRun = options.dryRun === true;
-  return session.store.write(
+  return session.write(
     () => {
       const values = valuesMatching(session, filter);
-      const removed = deleteExceptionsMatching(session.store.db, filter);
+      const removed = deleteExceptionsMatching(session.db, filter);
       const operationId =
         removed > 0 && !dryRun ? recordRemoval(session, removed, values, filter) : null;
       return { operationId, dryRun, removed };
@@ -439,7 +439,7 @@ export function removeExceptionsMatching(
  * confirmation counts, and then — whatever the filter matches by then — what is removed.
  */
 export function idsMatching(session: Session, options: ListExceptionsOptions): number[] {
-  return selectIdsMatching(session.store.db, {
+  return selectIdsMatching(session.db, {
     ...toFilter(session, options),
     limit: undefined,
     offset: undefined,
@@ -453,16 +453,15 @@ export function removeExceptionIds(
   options: ListExceptionsOptions,
 ): { operationId: number | null; dryRun: false; removed: number } {
   const filter = { ...toFilter(session, options), limit: undefined, offset: undefined };
-  return session.store.write(() => {
-    const values = selectValuesByIds(session.store.db, ids.slice(0, 100));
-    const removed = deleteExceptionsByIds(session.store.db, ids);
-    const operationId = removed > 0 ? recordRemoval(session, removed, values, filter) : null;
-    return { operationId, dryRun: false, removed };
-  });
+  session.requireWrite();
+  const values = selectValuesByIds(session.db, ids.slice(0, 100));
+  const removed = deleteExceptionsByIds(session.db, ids);
+  const operationId = removed > 0 ? recordRemoval(session, removed, values, filter) : null;
+  return { operationId, dryRun: false, removed };
 }
 
 export function countExceptions(session: Session, options: ListExceptionsOptions): number {
-  return countExceptionsMatching(session.store.db, {
+  return countExceptionsMatching(session.db, {
     ...toFilter(session, options),
     limit: undefined,
     offset: undefined,
@@ -471,7 +470,7 @@ export function countExceptions(session: Session, options: ListExceptionsOptions
 
 /** The first 100 values a filter matches: what a history entry keeps of a bulk removal. */
 function valuesMatching(session: Session, filter: ExceptionFilter): string[] {
-  return selectExceptions(session.store.db, { ...filter, limit: 100, offset: undefined }).map(
+  return selectExceptions(session.db, { ...filter, limit: 100, offset: undefined }).map(
     (row) => row.value,
   );
 }
@@ -482,9 +481,9 @@ function recordRemoval(
   values: string[],
   filter?: ExceptionFilter,
 ): number {
-  const operationId = startOperation(session, 'exceptions-remove');
+  const operationId = session.operation();
   const summary = { removed: count, values: values.slice(0, 100), ...(filter ? { filter } : {}) };
-  finishOperation(session, operationId, summary);
+  session.summarise(summary);
   recordChange(session, {
     action: 'removed',
     entity: { type: 'exceptions', id: operationId },
@@ -514,48 +513,47 @@ export function undoImport(
   batchId: number,
   options: { force?: boolean } = {},
 ): UndoImportResult {
-  return session.store.write(() => {
-    const { db } = session.store;
-    const operation = getOperation(session, batchId);
-    if (operation.kind !== 'exceptions-import') {
-      throw new NotFoundError(`${batchId} is not an import batch (see crmctl exceptions batches)`);
+  session.requireWrite();
+  const { db } = session;
+  const operation = getOperation(session, batchId);
+  if (operation.kind !== 'exceptions-import') {
+    throw new NotFoundError(`${batchId} is not an import batch (see crmctl exceptions batches)`);
+  }
+  if (operation.undoneAt)
+    throw new ConflictError(`import ${batchId} was already undone at ${operation.undoneAt}`);
+  const dependents = laterCommentChangesOfAdded(db, batchId);
+  if (dependents.length > 0 && !options.force) {
+    const later = [...new Set(dependents.map((d) => d.operationId))];
+    const shown = dependents.slice(0, 3).map((d) => d.value);
+    throw new ConflictError(
+      `later ${later.length === 1 ? 'import' : 'imports'} ${later.join(', ')} changed the comments of ${dependents.length} ${dependents.length === 1 ? 'entry' : 'entries'} import ${batchId} added (${shown.join(', ')}${dependents.length > shown.length ? ', …' : ''}): undo ${later.length === 1 ? 'it' : 'them'} first, or add --force to remove those entries anyway`,
+    );
+  }
+  const added: ExceptionFilter = { operationId: batchId, source: 'import' };
+  const values = valuesMatching(session, added);
+  const removed = deleteExceptionsMatching(db, added);
+  let commentsRestored = 0;
+  const kept: { value: string; batchId: number }[] = [];
+  let commentsKept = 0;
+  for (const change of commentChangesOf(db, batchId)) {
+    const later = nextCommentChange(db, change.exceptionId, batchId);
+    if (later === undefined) {
+      updateExceptionComment(db, change.exceptionId, change.oldComment);
+      commentsRestored++;
+    } else {
+      // The later import now overwrote what was there before this one.
+      setCommentChangeOld(db, later, change.exceptionId, change.oldComment);
+      commentsKept++;
+      if (kept.length < 10) kept.push({ value: change.value, batchId: later });
     }
-    if (operation.undoneAt)
-      throw new ConflictError(`import ${batchId} was already undone at ${operation.undoneAt}`);
-    const dependents = laterCommentChangesOfAdded(db, batchId);
-    if (dependents.length > 0 && !options.force) {
-      const later = [...new Set(dependents.map((d) => d.operationId))];
-      const shown = dependents.slice(0, 3).map((d) => d.value);
-      throw new ConflictError(
-        `later ${later.length === 1 ? 'import' : 'imports'} ${later.join(', ')} changed the comments of ${dependents.length} ${dependents.length === 1 ? 'entry' : 'entries'} import ${batchId} added (${shown.join(', ')}${dependents.length > shown.length ? ', …' : ''}): undo ${later.length === 1 ? 'it' : 'them'} first, or add --force to remove those entries anyway`,
-      );
-    }
-    const added: ExceptionFilter = { operationId: batchId, source: 'import' };
-    const values = valuesMatching(session, added);
-    const removed = deleteExceptionsMatching(db, added);
-    let commentsRestored = 0;
-    const kept: { value: string; batchId: number }[] = [];
-    let commentsKept = 0;
-    for (const change of commentChangesOf(db, batchId)) {
-      const later = nextCommentChange(db, change.exceptionId, batchId);
-      if (later === undefined) {
-        updateExceptionComment(db, change.exceptionId, change.oldComment);
-        commentsRestored++;
-      } else {
-        // The later import now overwrote what was there before this one.
-        setCommentChangeOld(db, later, change.exceptionId, change.oldComment);
-        commentsKept++;
-        if (kept.length < 10) kept.push({ value: change.value, batchId: later });
-      }
-    }
-    forgetCommentChangesOf(db, batchId);
-    markOperationUndone(session, batchId);
-    const result = { batchId, removed, commentsRestored, commentsKept, keptExamples: kept };
-    recordChange(session, {
-      action: 'import-undone',
-      entity: { type: 'exceptions', id: batchId },
-      changes: { batchId, removed, commentsRestored, commentsKept, values },
-    });
-    return result;
+  }
+  forgetCommentChangesOf(db, batchId);
+  markOperationUndone(session, batchId);
+  const result = { batchId, removed, commentsRestored, commentsKept, keptExamples: kept };
+  recordChange(session, {
+    action: 'import-undone',
+    entity: { type: 'exceptions', id: batchId },
+    changes: { batchId, removed, commentsRestored, commentsKept, values },
   });
+  return result;
 }

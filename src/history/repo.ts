@@ -12,6 +12,7 @@ export interface HistoryRow {
   entity_type: string;
   entity_id: number;
   changes: string;
+  operation_id: number | null;
 }
 
 export type NewHistoryRow = Omit<HistoryRow, 'id'>;
@@ -19,8 +20,8 @@ export type NewHistoryRow = Omit<HistoryRow, 'id'>;
 export function insertHistory(db: Database, row: NewHistoryRow): void {
   statement(
     db,
-    `INSERT INTO history (at, actor, cause_kind, cause_id, command, action, entity_type, entity_id, changes)
-     VALUES (@at, @actor, @cause_kind, @cause_id, @command, @action, @entity_type, @entity_id, @changes)`,
+    `INSERT INTO history (at, actor, cause_kind, cause_id, command, action, entity_type, entity_id, changes, operation_id)
+     VALUES (@at, @actor, @cause_kind, @cause_id, @command, @action, @entity_type, @entity_id, @changes, @operation_id)`,
   ).run(row);
 }
 

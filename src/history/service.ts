@@ -32,10 +32,17 @@ export interface RecordChangeOptions {
   changes?: Record<string, unknown>;
 }
 
-/** Records one change made in this session (who, when, through what). Call inside its write transaction. */
+/**
+ * Records one change made in this session (who, when, through what, under which operation).
+ * Inside its write: what is recorded is what keeps the command's operation.
+ */
 export function recordChange(session: Session, change: RecordChangeOptions): void {
+  session.requireWrite('recording a change');
   const { actor } = session;
-  insertHistory(session.store.db, {
+  const operationId = session.keepsOperations ? session.operation() : null;
+  session.changed();
+  insertHistory(session.db, {
+    operation_id: operationId,
     at: nowIso(session),
     actor: actor.login,
     cause_kind: actor.cause.kind,
@@ -73,7 +80,7 @@ function historyFilter(options: ListHistoryOptions): HistoryFilter {
 
 /** History entries as an array: a record's timeline. */
 export function listHistory(session: Session, options: ListHistoryOptions): HistoryEntry[] {
-  return selectHistory(session.store.db, historyFilter(options)).map(toHistoryEntry);
+  return selectHistory(session.db, historyFilter(options)).map(toHistoryEntry);
 }
 
 /** History entries read as they are printed: `crmctl history` over years of changes stays small. */
@@ -81,7 +88,7 @@ export function historyListing(
   session: Session,
   options: ListHistoryOptions,
 ): Listing<HistoryEntry> {
-  const { db } = session.store;
+  const { db } = session;
   const filter = historyFilter(options);
   return {
     rows: mapRows(iterateHistory(db, filter), toHistoryEntry),

@@ -129,12 +129,14 @@ export const commands: CommandModule['commands'] = {
       )
       .action(async (options) => {
         const session = ctx.session('items.edit');
-        const result = receiveEmail(session, {
-          from: options.from,
-          subject: options.subject,
-          messageId: options.messageId,
-          inReplyTo: options.inReplyTo,
-        });
+        const result = session.write(() =>
+          receiveEmail(session, {
+            from: options.from,
+            subject: options.subject,
+            messageId: options.messageId,
+            inReplyTo: options.inReplyTo,
+          }),
+        );
         await printInbound(ctx, options, result);
       });
     registerLog(email, ctx, 'email');
@@ -167,12 +169,14 @@ export const commands: CommandModule['commands'] = {
       )
       .action(async (options) => {
         const session = ctx.session('items.edit');
-        const result = submitForm(session, {
-          name: options.name,
-          phone: options.phone,
-          email: options.email,
-          country: options.country,
-        });
+        const result = session.write(() =>
+          submitForm(session, {
+            name: options.name,
+            phone: options.phone,
+            email: options.email,
+            country: options.country,
+          }),
+        );
         await printInbound(ctx, options, result);
       });
     registerLog(form, ctx, 'form');
@@ -204,11 +208,13 @@ export const commands: CommandModule['commands'] = {
       )
       .action(async (options) => {
         const session = ctx.session('items.edit');
-        const result = receiveChat(session, {
-          from: options.from,
-          text: options.text,
-          country: options.country,
-        });
+        const result = session.write(() =>
+          receiveChat(session, {
+            from: options.from,
+            text: options.text,
+            country: options.country,
+          }),
+        );
         await printInbound(ctx, options, result);
       });
     registerLog(chat, ctx, 'chat');

@@ -45,7 +45,7 @@ export function decideInbound(
   inReplyTo?: string,
 ): InboundDecision {
   if (channel === 'email' && inReplyTo) {
-    const itemId = selectThreadItem(session.store.db, inReplyTo);
+    const itemId = selectThreadItem(session.db, inReplyTo);
     if (itemId !== undefined) {
       return {
         action: 'attach-to-thread',
@@ -158,7 +158,7 @@ export function listCommunications(
   session: Session,
   options: { channel?: Channel; status?: string; since?: Date; limit?: number; offset?: number },
 ): Listing<Communication> {
-  const { db } = session.store;
+  const { db } = session;
   const reveal = mayUse(session, 'exceptions.view');
   const filter = {
     channel: options.channel,
@@ -191,30 +191,29 @@ function receive(
   sender: InboundSender | undefined,
   details: ReceiveDetails,
 ) {
-  return session.store.write((): InboundResult => {
-    const decision = decideInbound(session, channel, sender, details.inReplyTo);
-    let item: Item | null = null;
-    if (decision.action === 'create-lead') {
-      item = addItem(session, { type: 'lead', source: channel, ...details.lead });
-    }
-    const itemId = item?.id ?? ('itemId' in decision ? decision.itemId : null);
-    const id = insertCommunication(session.store.db, {
-      channel,
-      at: nowIso(session),
-      from_value: sender?.value ?? '',
-      from_key: sender?.key ?? null,
-      subject: details.subject,
-      message_id: details.messageId ?? null,
-      in_reply_to: details.inReplyTo ?? null,
-      status: decision.action === 'blocked' ? 'blocked' : 'saved',
-      item_id: itemId,
-      reason: decision.reason,
-    });
-    const row = selectCommunication(session.store.db, id);
-    if (!row) throw new Error(`communication ${id} was not saved`);
-    const communication = toCommunication(row, mayUse(session, 'exceptions.view'));
-    return { communication, decision: decision.action, item };
+  session.requireWrite();
+  const decision = decideInbound(session, channel, sender, details.inReplyTo);
+  let item: Item | null = null;
+  if (decision.action === 'create-lead') {
+    item = addItem(session, { type: 'lead', source: channel, ...details.lead });
+  }
+  const itemId = item?.id ?? ('itemId' in decision ? decision.itemId : null);
+  const id = insertCommunication(session.db, {
+    channel,
+    at: nowIso(session),
+    from_value: sender?.value ?? '',
+    from_key: sender?.key ?? null,
+    subject: details.subject,
+    message_id: details.messageId ?? null,
+    in_reply_to: details.inReplyTo ?? null,
+    status: decision.action === 'blocked' ? 'blocked' : 'saved',
+    item_id: itemId,
+    reason: decision.reason,
   });
+  const row = selectCommunication(session.db, id);
+  if (!row) throw new Error(`communication ${id} was not saved`);
+  const communication = toCommunication(row, mayUse(session, 'exceptions.view'));
+  return { communication, decision: decision.action, item };
 }
 
 function parseAnyContact(raw: string, country: string | undefined): Normalised {

@@ -17,18 +17,17 @@ import {
   parseIds,
   withPaging,
 } from '../cli/parse.js';
-import { startProgress } from '../cli/progress.js';
+import { type Progress, startProgress } from '../cli/progress.js';
 import type { CommandModule } from '../cli/registry.js';
 import { printChange } from '../cli/result.js';
 import { UsageError } from '../errors.js';
 import { historyView } from '../history/commands.js';
-import { getPipeline, getStage } from '../pipelines/service.js';
 import {
   addItem,
   getItem,
-  itemIdsInStage,
   itemSources,
   listItems,
+  type MoveItemsResult,
   moveItems,
   updateItem,
 } from './service.js';
@@ -123,24 +122,26 @@ export const commands: CommandModule['commands'] = {
       )
       .action(async (options) => {
         const session = ctx.session('items.edit');
-        const added = addItem(session, {
-          type: options.type,
-          pipeline: options.pipeline,
-          stage: options.stage,
-          title: options.title,
-          amount: options.amount === undefined ? undefined : parseAmount(options.amount),
-          currency: options.currency,
-          phones: options.phone,
-          emails: options.email,
-          country: options.country,
-          contact:
-            options.contact === undefined ? undefined : parseId(options.contact, '--contact'),
-          company:
-            options.company === undefined ? undefined : parseId(options.company, '--company'),
-          responsible: options.responsible,
-          fields: options.field,
-          source: options.source,
-        });
+        const added = session.write(() =>
+          addItem(session, {
+            type: options.type,
+            pipeline: options.pipeline,
+            stage: options.stage,
+            title: options.title,
+            amount: options.amount === undefined ? undefined : parseAmount(options.amount),
+            currency: options.currency,
+            phones: options.phone,
+            emails: options.email,
+            country: options.country,
+            contact:
+              options.contact === undefined ? undefined : parseId(options.contact, '--contact'),
+            company:
+              options.company === undefined ? undefined : parseId(options.company, '--company'),
+            responsible: options.responsible,
+            fields: options.field,
+            source: options.source,
+          }),
+        );
         await printChange(ctx, options, { ...added }, itemView, {
           id: added.id,
           note: `Added ${added.type} #${added.id} "${added.title}" in ${added.pipeline.name} → ${added.stage.name}`,
@@ -250,30 +251,36 @@ export const commands: CommandModule['commands'] = {
       .action(async (id, options) => {
         const session = ctx.session('items.edit');
         const none = (value: string | undefined) => value?.trim().toLowerCase() === 'none';
-        const updated = updateItem(session, parseId(id), {
-          title: options.title,
-          amount:
-            options.amount === undefined
-              ? undefined
-              : none(options.amount)
-                ? null
-                : parseAmount(options.amount),
-          currency: options.currency,
-          responsible:
-            options.responsible === undefined
-              ? undefined
-              : none(options.responsible)
-                ? null
-                : options.responsible,
-          contact:
-            options.contact === undefined ? undefined : linkArgument(options.contact, '--contact'),
-          company:
-            options.company === undefined ? undefined : linkArgument(options.company, '--company'),
-          fields: options.field,
-          phones: options.phone,
-          emails: options.email,
-          country: options.country,
-        });
+        const updated = session.write(() =>
+          updateItem(session, parseId(id), {
+            title: options.title,
+            amount:
+              options.amount === undefined
+                ? undefined
+                : none(options.amount)
+                  ? null
+                  : parseAmount(options.amount),
+            currency: options.currency,
+            responsible:
+              options.responsible === undefined
+                ? undefined
+                : none(options.responsible)
+                  ? null
+                  : options.responsible,
+            contact:
+              options.contact === undefined
+                ? undefined
+                : linkArgument(options.contact, '--contact'),
+            company:
+              options.company === undefined
+                ? undefined
+                : linkArgument(options.company, '--company'),
+            fields: options.field,
+            phones: options.phone,
+            emails: options.email,
+            country: options.country,
+          }),
+        );
         await printChange(ctx, options, { ...updated }, itemView, {
           id: updated.id,
           note: `Updated item #${updated.id}`,
@@ -316,36 +323,25 @@ export const commands: CommandModule['commands'] = {
             'say where: --stage STAGE, or --pipeline PIPELINE to keep each item’s stage by name or kind',
           );
         }
-        const session = ctx.session('items.edit');
         const ids = parseIds(idArgs);
-        if (options.fromStage !== undefined) {
-          const pipeline = getPipeline(session, options.fromPipeline ?? options.pipeline);
-          // A stage may hold hundreds of thousands of items: no spread into push().
-          for (const id of itemIdsInStage(
-            session,
-            getStage(session, pipeline.id, options.fromStage).id,
-          )) {
-            ids.push(id);
-          }
-        }
         if (ids.length === 0 && options.fromStage === undefined) {
           throw new UsageError('name the items to move: ids, or --from-stage STAGE');
         }
-        const progress = startProgress(ctx, 'Moving', ids.length);
+        const session = ctx.session('items.edit');
         const dryRun = options.dryRun === true;
-        let result: ReturnType<typeof moveItems>;
+        let progress: Progress | undefined;
+        let result: MoveItemsResult;
         try {
-          result = session.store.write(
+          result = session.write(
             () =>
-              moveItems(
-                session,
-                { ids, stage: options.stage, pipeline: options.pipeline },
-                progress.update,
-              ),
+              moveItems(session, { ...options, ids }, (done, total) => {
+                progress ??= startProgress(ctx, 'Moving', total);
+                progress.update(done);
+              }),
             { dryRun },
           );
         } finally {
-          progress.stop();
+          progress?.stop();
         }
         const summary = { dryRun, ...result };
         if (formatOf(options) !== 'table' || options.fields || tableAskedFor(options)) {

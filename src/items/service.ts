@@ -20,6 +20,8 @@ import {
   getStageById,
   matchingStage,
   type Pipeline,
+  removePipeline,
+  removeStage,
   requireType,
   type Semantic,
   type Stage,
@@ -86,58 +88,63 @@ export interface AddItemOptions {
 
 export function addItem(session: Session, options: AddItemOptions): Item {
   const title = checkTitle(options.title);
-  return session.store.write(() => {
-    const pipeline = getPipeline(session, options.pipeline, options.type);
-    if (options.type !== undefined && pipeline.type !== options.type) {
-      throw new UsageError(
-        `pipeline "${pipeline.name}" is a ${pipeline.type} pipeline, not ${options.type}`,
-      );
-    }
-    const points = ownPoints(session, pipeline.type, options);
-    const stage = options.stage
-      ? getStage(session, pipeline.id, options.stage)
-      : firstStage(session, pipeline.id);
-    if (options.contact !== undefined) getContact(session, options.contact);
-    if (options.company !== undefined) getCompany(session, options.company);
-    const at = nowIso(session);
-    const responsible = options.responsible ?? defaultResponsible(session);
-    const id = insertItem(session.store.db, {
-      type: pipeline.type,
-      pipeline_id: pipeline.id,
-      stage_id: stage.id,
-      title,
-      amount: options.amount ?? null,
-      currency:
-        options.amount === undefined && options.currency === undefined
-          ? null
-          : currencyOf(session, options.currency),
-      responsible_id: responsible === null ? null : userIdOf(session, responsible),
-      contact_id: options.contact ?? null,
-      company_id: options.company ?? null,
-      source: options.source ?? 'manual',
-      fields: JSON.stringify(checkFields(options.fields ?? {})),
-      created_at: at,
-      updated_at: at,
-    });
-    replaceContactPoints(session, { type: 'item', id }, points);
-    const item = getItem(session, id);
-    recordChange(session, {
-      action: 'created',
-      entity: { type: 'item', id },
-      changes: {
-        type: item.type,
-        pipeline: item.pipeline.name,
-        stage: item.stage.name,
-        title: item.title,
-        source: item.source,
-      },
-    });
-    return item;
+  session.requireWrite();
+  const pipeline = getPipeline(session, options.pipeline, options.type);
+  if (options.type !== undefined && pipeline.type !== options.type) {
+    throw new UsageError(
+      `pipeline "${pipeline.name}" is a ${pipeline.type} pipeline, not ${options.type}`,
+    );
+  }
+  const points = ownPoints(session, pipeline.type, options);
+  const stage = options.stage
+    ? getStage(session, pipeline.id, options.stage)
+    : firstStage(session, pipeline.id);
+  if (options.contact !== undefined) getContact(session, options.contact);
+  if (options.company !== undefined) getCompany(session, options.company);
+  const at = nowIso(session);
+  const responsible = options.responsible ?? defaultResponsible(session);
+  const id = insertItem(session.db, {
+    type: pipeline.type,
+    pipeline_id: pipeline.id,
+    stage_id: stage.id,
+    title,
+    amount: options.amount ?? null,
+    currency:
+      options.amount === undefined && options.currency === undefined
+        ? null
+        : currencyOf(session, options.currency),
+    responsible_id: responsible === null ? null : userIdOf(session, responsible),
+    contact_id: options.contact ?? null,
+    company_id: options.company ?? null,
+    source: options.source ?? 'manual',
+    fields: JSON.stringify(checkFields(options.fields ?? {})),
+    created_at: at,
+    updated_at: at,
   });
+  replaceContactPoints(session, { type: 'item', id }, points);
+  const item = getItem(session, id);
+  recordChange(session, {
+    action: 'created',
+    entity: { type: 'item', id },
+    changes: {
+      type: item.type,
+      pipeline: item.pipeline.name,
+      stage: item.stage.name,
+      title: item.title,
+      source: item.source,
+    },
+  });
+  session.emit({
+    type: 'item-created',
+    itemId: id,
+    pipelineId: item.pipeline.id,
+    stageId: item.stage.id,
+  });
+  return item;
 }
 
 export function getItem(session: Session, id: number, options: { timeline?: boolean } = {}): Item {
-  const row = selectItem(session.store.db, id);
+  const row = selectItem(session.db, id);
   if (!row) throw new NotFoundError(`no item with id ${id} (see crmctl item list)`);
   const [item] = toItems(session, [row]);
   if (!item) throw new NotFoundError(`no item with id ${id}`);
@@ -194,11 +201,11 @@ export function listItems(session: Session, options: ListItemsOptions): Listing<
     // (Over all of them: --limit/--offset apply to the final result only.)
     if (filter.holders) {
       const narrowed = { ...filter, limit: undefined, offset: undefined };
-      filter.ids = selectItems(session.store.db, narrowed).map((r) => r.id);
+      filter.ids = selectItems(session.db, narrowed).map((r) => r.id);
     }
     filter.holders = holders;
   }
-  const { db } = session.store;
+  const { db } = session;
   return {
     rows: inPages(iterateItems(db, filter), listPage, (rows) => toItems(session, rows)),
     limited: options.limit !== undefined,
@@ -226,86 +233,108 @@ export interface UpdateItemOptions {
 /** Changes an item's fields (not its stage: see moveItems). `--field key=` removes a field. */
 export function updateItem(session: Session, id: number, options: UpdateItemOptions): Item {
   const title = options.title === undefined ? undefined : checkTitle(options.title);
-  return session.store.write(() => {
-    const before = getItem(session, id);
-    const points = ownPoints(session, before.type, options);
-    const columns: Parameters<typeof updateItemColumns>[2] = {};
-    const changes: Record<string, { from: unknown; to: unknown }> = {};
-    const change = (field: string, from: unknown, to: unknown) => {
-      if (JSON.stringify(from) !== JSON.stringify(to)) changes[field] = { from, to };
-    };
-    if (title !== undefined) {
-      columns.title = title;
-      change('title', before.title, title);
+  session.requireWrite();
+  const before = getItem(session, id);
+  const points = ownPoints(session, before.type, options);
+  const columns: Parameters<typeof updateItemColumns>[2] = {};
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  const change = (field: string, from: unknown, to: unknown) => {
+    if (JSON.stringify(from) !== JSON.stringify(to)) changes[field] = { from, to };
+  };
+  if (title !== undefined) {
+    columns.title = title;
+    change('title', before.title, title);
+  }
+  if (options.amount !== undefined) {
+    columns.amount = options.amount;
+    columns.currency =
+      options.amount === null
+        ? null
+        : currencyOf(session, options.currency ?? before.currency ?? undefined);
+    change('amount', before.amount, columns.amount);
+    change('currency', before.currency, columns.currency);
+  } else if (options.currency !== undefined) {
+    columns.currency = currencyOf(session, options.currency);
+    change('currency', before.currency, columns.currency);
+  }
+  if (options.responsible !== undefined) {
+    columns.responsible_id =
+      options.responsible === null ? null : userIdOf(session, options.responsible);
+    change(
+      'responsible',
+      before.responsible,
+      options.responsible === null ? null : getUserLogin(session, options.responsible),
+    );
+  }
+  if (options.contact !== undefined) {
+    if (options.contact !== null) getContact(session, options.contact);
+    columns.contact_id = options.contact;
+    change('contactId', before.contactId, options.contact);
+  }
+  if (options.company !== undefined) {
+    if (options.company !== null) getCompany(session, options.company);
+    columns.company_id = options.company;
+    change('companyId', before.companyId, options.company);
+  }
+  if (options.fields !== undefined) {
+    const fields = new Map(Object.entries(before.fields));
+    for (const [key, value] of Object.entries(checkFields(options.fields, true))) {
+      const from = fields.get(key) ?? null;
+      if (value === '') fields.delete(key);
+      else fields.set(key, value);
+      change(`fields.${key}`, from, fields.get(key) ?? null);
     }
-    if (options.amount !== undefined) {
-      columns.amount = options.amount;
-      columns.currency =
-        options.amount === null
-          ? null
-          : currencyOf(session, options.currency ?? before.currency ?? undefined);
-      change('amount', before.amount, columns.amount);
-      change('currency', before.currency, columns.currency);
-    } else if (options.currency !== undefined) {
-      columns.currency = currencyOf(session, options.currency);
-      change('currency', before.currency, columns.currency);
-    }
-    if (options.responsible !== undefined) {
-      columns.responsible_id =
-        options.responsible === null ? null : userIdOf(session, options.responsible);
+    columns.fields = JSON.stringify(Object.fromEntries(fields));
+  }
+  if (points.length > 0 || options.phones || options.emails) {
+    // The item's own values: `before` also shows its contact's and company's.
+    const own = contactDetailsOf(session, 'item', [id]).get(id) ?? { phones: [], emails: [] };
+    replaceContactPoints(session, { type: 'item', id }, points, replacedKinds(options));
+    if (options.phones)
       change(
-        'responsible',
-        before.responsible,
-        options.responsible === null ? null : getUserLogin(session, options.responsible),
+        'phones',
+        own.phones,
+        points.filter((p) => p.kind === 'phone').map((p) => p.value),
       );
-    }
-    if (options.contact !== undefined) {
-      if (options.contact !== null) getContact(session, options.contact);
-      columns.contact_id = options.contact;
-      change('contactId', before.contactId, options.contact);
-    }
-    if (options.company !== undefined) {
-      if (options.company !== null) getCompany(session, options.company);
-      columns.company_id = options.company;
-      change('companyId', before.companyId, options.company);
-    }
-    if (options.fields !== undefined) {
-      const fields = new Map(Object.entries(before.fields));
-      for (const [key, value] of Object.entries(checkFields(options.fields, true))) {
-        const from = fields.get(key) ?? null;
-        if (value === '') fields.delete(key);
-        else fields.set(key, value);
-        change(`fields.${key}`, from, fields.get(key) ?? null);
-      }
-      columns.fields = JSON.stringify(Object.fromEntries(fields));
-    }
-    if (points.length > 0 || options.phones || options.emails) {
-      // The item's own values: `before` also shows its contact's and company's.
-      const own = contactDetailsOf(session, 'item', [id]).get(id) ?? { phones: [], emails: [] };
-      replaceContactPoints(session, { type: 'item', id }, points, replacedKinds(options));
-      if (options.phones)
-        change(
-          'phones',
-          own.phones,
-          points.filter((p) => p.kind === 'phone').map((p) => p.value),
-        );
-      if (options.emails)
-        change(
-          'emails',
-          own.emails,
-          points.filter((p) => p.kind === 'email').map((p) => p.value),
-        );
-    }
-    if (Object.keys(changes).length === 0) return before;
-    columns.updated_at = nowIso(session);
-    updateItemColumns(session.store.db, id, columns);
-    recordChange(session, { action: 'updated', entity: { type: 'item', id }, changes });
-    return getItem(session, id);
-  });
+    if (options.emails)
+      change(
+        'emails',
+        own.emails,
+        points.filter((p) => p.kind === 'email').map((p) => p.value),
+      );
+  }
+  if (Object.keys(changes).length === 0) return before;
+  columns.updated_at = nowIso(session);
+  updateItemColumns(session.db, id, columns);
+  recordChange(session, { action: 'updated', entity: { type: 'item', id }, changes });
+  emitChangeEvents(session, id, changes);
+  return getItem(session, id);
+}
+
+/** A change of responsible is its own event (triggers watch it); every other change is a field change. */
+function emitChangeEvents(
+  session: Session,
+  itemId: number,
+  changes: Record<string, { from: unknown; to: unknown }>,
+): void {
+  const { responsible, ...fields } = changes;
+  if (responsible) {
+    session.emit({
+      type: 'responsible-changed',
+      itemId,
+      from: responsible.from as string | null,
+      to: responsible.to as string | null,
+    });
+  }
+  if (Object.keys(fields).length > 0)
+    session.emit({ type: 'fields-changed', itemId, changes: fields });
 }
 
 export interface MoveItemsOptions {
   ids: number[];
+  /** Also every item now in this stage (of `fromPipeline`, else of the target pipeline). */
+  fromStage?: string;
+  fromPipeline?: string;
   /**
    * Target stage, by name or id, in the target pipeline. Without it (a change of pipeline),
    * the stage of the same name, else the first of the same kind.
@@ -327,53 +356,62 @@ export interface MoveItemsResult {
   moves: ItemMove[];
 }
 
-/** Moves items to a stage (and pipeline). Items already there are left as they are. */
+/**
+ * Moves items to a stage (and pipeline). Items already there are left as they are. `onProgress`
+ * hears how many of how many are done.
+ */
 export function moveItems(
   session: Session,
   options: MoveItemsOptions,
-  onProgress?: (done: number) => void,
+  onProgress?: (done: number, total: number) => void,
 ): MoveItemsResult {
-  return session.store.write(() => {
-    const result: MoveItemsResult = { moved: 0, unchanged: 0, moves: [] };
-    const pipelines = new Map<string, Pipeline>();
-    const pipelineOf = (ref: string | undefined, type: string) => {
-      const key = `${type}:${ref}`;
-      let pipeline = pipelines.get(key);
-      if (!pipeline) {
-        pipeline = getPipeline(session, ref, type);
-        pipelines.set(key, pipeline);
-      }
-      return pipeline;
-    };
-    for (const id of options.ids) {
-      const item = getItem(session, id);
-      const target = options.pipeline
-        ? pipelineOf(options.pipeline, item.type)
-        : pipelineOf(String(item.pipeline.id), item.type);
-      const stage =
-        options.stage === undefined
-          ? matchingStage(session, getStageById(session, item.stage.id), target.id)
-          : findStage(target, options.stage);
-      if (stage.id === item.stage.id) {
-        result.unchanged++;
-      } else {
-        applyMove(session, item, target, stage);
-        result.moved++;
-        result.moves.push({
-          id,
-          from: { pipeline: item.pipeline.name, stage: item.stage.name },
-          to: { pipeline: target.name, stage: stage.name },
-        });
-      }
-      onProgress?.(result.moved + result.unchanged);
+  session.requireWrite('moving items');
+  const ids = options.ids.slice();
+  if (options.fromStage !== undefined) {
+    const pipeline = getPipeline(session, options.fromPipeline ?? options.pipeline);
+    // A stage may hold hundreds of thousands of items: no spread into push().
+    for (const id of itemIdsInStage(session, getStage(session, pipeline.id, options.fromStage).id))
+      ids.push(id);
+  }
+  const result: MoveItemsResult = { moved: 0, unchanged: 0, moves: [] };
+  const pipelines = new Map<string, Pipeline>();
+  const pipelineOf = (ref: string | undefined, type: string) => {
+    const key = `${type}:${ref}`;
+    let pipeline = pipelines.get(key);
+    if (!pipeline) {
+      pipeline = getPipeline(session, ref, type);
+      pipelines.set(key, pipeline);
     }
-    return result;
-  });
+    return pipeline;
+  };
+  for (const id of ids) {
+    const item = getItem(session, id);
+    const target = options.pipeline
+      ? pipelineOf(options.pipeline, item.type)
+      : pipelineOf(String(item.pipeline.id), item.type);
+    const stage =
+      options.stage === undefined
+        ? matchingStage(session, getStageById(session, item.stage.id), target.id)
+        : findStage(target, options.stage);
+    if (stage.id === item.stage.id) {
+      result.unchanged++;
+    } else {
+      applyMove(session, item, target, stage);
+      result.moved++;
+      result.moves.push({
+        id,
+        from: { pipeline: item.pipeline.name, stage: item.stage.name },
+        to: { pipeline: target.name, stage: stage.name },
+      });
+    }
+    onProgress?.(result.moved + result.unchanged, ids.length);
+  }
+  return result;
 }
 
 /** The ids of the items in a stage, e.g. to move them all. */
 export function itemIdsInStage(session: Session, stageId: number): number[] {
-  return selectItemIdsInStage(session.store.db, stageId);
+  return selectItemIdsInStage(session.db, stageId);
 }
 
 /** Moves every item of a stage to the matching stage of another pipeline (or a stage of the same). */
@@ -401,6 +439,48 @@ export function moveItemsOutOfStage(
   return moveItems(session, { ids, stage: String(stage.id), pipeline: String(target.id) });
 }
 
+/** Removes a pipeline, first moving its items (when `moveItemsTo` names another pipeline). */
+export function removePipelineMovingItems(
+  session: Session,
+  ref: string,
+  options: { type?: string; moveItemsTo?: string },
+): Pipeline & { movedItems: number } {
+  session.requireWrite('removing a pipeline');
+  const target = getPipeline(session, ref, options.type);
+  let moved = 0;
+  if (options.moveItemsTo !== undefined) {
+    for (const stage of target.stages) {
+      moved += moveItemsOutOfStage(session, stage, {
+        pipeline: options.moveItemsTo,
+        type: target.type,
+      }).moved;
+    }
+  }
+  return { ...removePipeline(session, String(target.id)), movedItems: moved };
+}
+
+/** Removes a stage, first moving its items (when `moveItemsTo` names another stage of its pipeline). */
+export function removeStageMovingItems(
+  session: Session,
+  options: { pipeline?: string; type?: string; stage: string; moveItemsTo?: string },
+): Stage & { items: number } {
+  session.requireWrite('removing a stage');
+  const target = getPipeline(session, options.pipeline, options.type);
+  const doomed = getStage(session, target.id, options.stage);
+  let moved = 0;
+  if (options.moveItemsTo !== undefined) {
+    moved = moveItemsOutOfStage(session, doomed, {
+      pipeline: String(target.id),
+      stage: options.moveItemsTo,
+      type: target.type,
+    }).moved;
+  }
+  return {
+    ...removeStage(session, { pipeline: String(target.id), stage: String(doomed.id) }),
+    items: moved,
+  };
+}
+
 /**
  * The open items (not in a final stage) that hold a phone or email, their own or through their
  * contact or company, most recently changed first.
@@ -413,7 +493,7 @@ export function openItemsWithContactValue(
   const owners = ownersOf(session, kind, key);
   if (owners.length === 0) return [];
   const idsOf = (type: string) => owners.filter((o) => o.type === type).map((o) => o.id);
-  const rows = selectItems(session.store.db, {
+  const rows = selectItems(session.db, {
     holders: { itemIds: idsOf('item'), contactIds: idsOf('contact'), companyIds: idsOf('company') },
   });
   return toItems(session, rows)
@@ -422,11 +502,11 @@ export function openItemsWithContactValue(
 }
 
 export function countItemsByStage(session: Session, pipelineId: number): Map<number, number> {
-  return countByStage(session.store.db, pipelineId);
+  return countByStage(session.db, pipelineId);
 }
 
 function applyMove(session: Session, item: Item, pipeline: Pipeline, stage: Stage): void {
-  updateItemColumns(session.store.db, item.id, {
+  updateItemColumns(session.db, item.id, {
     pipeline_id: pipeline.id,
     stage_id: stage.id,
     updated_at: nowIso(session),
@@ -439,6 +519,12 @@ function applyMove(session: Session, item: Item, pipeline: Pipeline, stage: Stag
     action: 'stage-changed',
     entity: { type: 'item', id: item.id },
     changes,
+  });
+  session.emit({
+    type: 'stage-entered',
+    itemId: item.id,
+    from: { pipelineId: item.pipeline.id, stageId: item.stage.id },
+    to: { pipelineId: pipeline.id, stageId: stage.id },
   });
 }
 

@@ -4,7 +4,11 @@ import { examples, splitList, withPaging } from '../cli/parse.js';
 import type { CommandModule } from '../cli/registry.js';
 import { printChange } from '../cli/result.js';
 import { UsageError } from '../errors.js';
-import { countItemsByStage, moveItemsOutOfStage } from '../items/service.js';
+import {
+  countItemsByStage,
+  removePipelineMovingItems,
+  removeStageMovingItems,
+} from '../items/service.js';
 import { listingOf } from '../listing.js';
 import { drawPipeline, pipelineMermaid, stageColumns } from './draw.js';
 import {
@@ -12,13 +16,10 @@ import {
   addStage,
   addType,
   getPipeline,
-  getStage,
   listPipelines,
   listStages,
   listTypes,
   moveStage,
-  removePipeline,
-  removeStage,
   renamePipeline,
   renameStage,
   type Semantic,
@@ -92,7 +93,7 @@ export const commands: CommandModule['commands'] = {
       .addHelpText('after', examples('crmctl type add delivery --title Deliveries'))
       .action(async (name, options) => {
         const session = ctx.session('pipelines.edit');
-        const added = addType(session, { name, title: options.title });
+        const added = session.write(() => addType(session, { name, title: options.title }));
         await printChange(ctx, options, { ...added }, typeView, {
           id: added.name,
           note: `Added type ${added.name}`,
@@ -206,11 +207,13 @@ export const commands: CommandModule['commands'] = {
       )
       .action(async (name, options) => {
         const session = ctx.session('pipelines.edit');
-        const added = addPipeline(session, {
-          type: options.type,
-          name,
-          stages: options.stages === undefined ? undefined : splitList(options.stages),
-        });
+        const added = session.write(() =>
+          addPipeline(session, {
+            type: options.type,
+            name,
+            stages: options.stages === undefined ? undefined : splitList(options.stages),
+          }),
+        );
         await printChange(ctx, options, { ...added }, pipelineView, {
           id: added.id,
           note: `Added ${added.type} pipeline "${added.name}" with stages ${added.stages.map((s) => s.name).join(' → ')}`,
@@ -229,7 +232,7 @@ export const commands: CommandModule['commands'] = {
       .addHelpText('after', examples('crmctl pipeline rename Wholesale "Wholesale B2B"'))
       .action(async (ref, newName, options) => {
         const session = ctx.session('pipelines.edit');
-        const renamed = renamePipeline(session, ref, newName, options.type);
+        const renamed = session.write(() => renamePipeline(session, ref, newName, options.type));
         await printChange(ctx, options, { ...renamed }, pipelineView, {
           id: renamed.id,
           note: `Renamed to "${renamed.name}"`,
@@ -254,19 +257,12 @@ export const commands: CommandModule['commands'] = {
       )
       .action(async (ref, options) => {
         const session = ctx.session('pipelines.edit');
-        const removed = session.store.write(() => {
-          const target = getPipeline(session, ref, options.type);
-          let moved = 0;
-          if (options.moveItemsTo !== undefined) {
-            for (const stage of target.stages) {
-              moved += moveItemsOutOfStage(session, stage, {
-                pipeline: options.moveItemsTo,
-                type: target.type,
-              }).moved;
-            }
-          }
-          return { ...removePipeline(session, String(target.id)), movedItems: moved };
-        });
+        const removed = session.write(() =>
+          removePipelineMovingItems(session, ref, {
+            type: options.type,
+            moveItemsTo: options.moveItemsTo,
+          }),
+        );
         await printChange(ctx, options, removed, removedPipelineView, {
           id: removed.id,
           note: `Removed pipeline "${removed.name}"${removed.movedItems ? `; moved ${removed.movedItems} items` : ''}`,
@@ -343,13 +339,15 @@ export const commands: CommandModule['commands'] = {
       )
       .action(async (name, options) => {
         const session = ctx.session('pipelines.edit');
-        const added = addStage(session, {
-          pipeline: options.pipeline,
-          type: options.type,
-          name,
-          after: options.after,
-          semantic: options.semantic,
-        });
+        const added = session.write(() =>
+          addStage(session, {
+            pipeline: options.pipeline,
+            type: options.type,
+            name,
+            after: options.after,
+            semantic: options.semantic,
+          }),
+        );
         await printChange(ctx, options, { ...added }, stageView, {
           id: added.id,
           note: `Added stage "${added.name}"`,
@@ -372,10 +370,12 @@ export const commands: CommandModule['commands'] = {
       )
       .action(async (ref, newName, options) => {
         const session = ctx.session('pipelines.edit');
-        const renamed = renameStage(
-          session,
-          { pipeline: options.pipeline, type: options.type, stage: ref },
-          newName,
+        const renamed = session.write(() =>
+          renameStage(
+            session,
+            { pipeline: options.pipeline, type: options.type, stage: ref },
+            newName,
+          ),
         );
         await printChange(ctx, options, { ...renamed }, stageView, {
           id: renamed.id,
@@ -403,12 +403,14 @@ export const commands: CommandModule['commands'] = {
           throw new UsageError('say where: --after STAGE or --first');
         }
         const session = ctx.session('pipelines.edit');
-        const stages = moveStage(session, {
-          pipeline: options.pipeline,
-          type: options.type,
-          stage: ref,
-          after: options.after,
-        });
+        const stages = session.write(() =>
+          moveStage(session, {
+            pipeline: options.pipeline,
+            type: options.type,
+            stage: ref,
+            after: options.after,
+          }),
+        );
         await printList(ctx, stages, options, {
           ...stageView,
           columns: ['id', 'position', 'name', 'semantic'],
@@ -436,22 +438,14 @@ export const commands: CommandModule['commands'] = {
       )
       .action(async (ref, options) => {
         const session = ctx.session('pipelines.edit');
-        const removed = session.store.write(() => {
-          const target = getPipeline(session, options.pipeline, options.type);
-          const doomed = getStage(session, target.id, ref);
-          let moved = 0;
-          if (options.moveItemsTo !== undefined) {
-            moved = moveItemsOutOfStage(session, doomed, {
-              pipeline: String(target.id),
-              stage: options.moveItemsTo,
-              type: target.type,
-            }).moved;
-          }
-          return {
-            ...removeStage(session, { pipeline: String(target.id), stage: String(doomed.id) }),
-            items: moved,
-          };
-        });
+        const removed = session.write(() =>
+          removeStageMovingItems(session, {
+            pipeline: options.pipeline,
+            type: options.type,
+            stage: ref,
+            moveItemsTo: options.moveItemsTo,
+          }),
+        );
         await printChange(ctx, options, removed, stageView, {
           id: removed.id,
           note: `Removed stage "${removed.name}"${removed.items ? `; moved ${removed.items} items` : ''}`,

@@ -143,19 +143,19 @@ function toPipeline(db: Database, row: PipelineRow): Pipeline {
 /** Seeds the built-in entity types, each with its default pipeline; part of setting up a new store. */
 export function createBuiltinTypes(session: Session): void {
   for (const type of builtinTypes) {
-    insertType(session.store.db, { ...type, builtin: true, createdAt: nowIso(session) });
+    insertType(session.db, { ...type, builtin: true, createdAt: nowIso(session) });
     createPipelineRows(session, type.name, 'Default', true, stageSpecsOf(type.name));
   }
 }
 
 export function listTypes(session: Session): EntityType[] {
-  return selectTypes(session.store.db).map(toType);
+  return selectTypes(session.db).map(toType);
 }
 
 export function requireType(session: Session, name: string): EntityType {
-  const row = selectType(session.store.db, name);
+  const row = selectType(session.db, name);
   if (!row) {
-    const known = selectTypes(session.store.db)
+    const known = selectTypes(session.db)
       .map((t) => t.name)
       .join(', ');
     throw new NotFoundError(`no entity type "${name}"; types: ${known}`);
@@ -179,30 +179,29 @@ export function addType(session: Session, options: AddTypeOptions): EntityType {
     min: 1,
     max: 100,
   });
-  return session.store.write(() => {
-    if (selectType(session.store.db, options.name)) {
-      throw new ConflictError(`entity type "${options.name}" already exists`);
-    }
-    const id = insertType(session.store.db, {
-      name: options.name,
-      title,
-      builtin: false,
-      manyPipelines: true,
-      createdAt: nowIso(session),
-    });
-    createPipelineRows(session, options.name, 'Default', true, smartProcessStages);
-    recordChange(session, {
-      action: 'created',
-      entity: { type: 'entity-type', id },
-      changes: { name: options.name },
-    });
-    return requireType(session, options.name);
+  session.requireWrite();
+  if (selectType(session.db, options.name)) {
+    throw new ConflictError(`entity type "${options.name}" already exists`);
+  }
+  const id = insertType(session.db, {
+    name: options.name,
+    title,
+    builtin: false,
+    manyPipelines: true,
+    createdAt: nowIso(session),
   });
+  createPipelineRows(session, options.name, 'Default', true, smartProcessStages);
+  recordChange(session, {
+    action: 'created',
+    entity: { type: 'entity-type', id },
+    changes: { name: options.name },
+  });
+  return requireType(session, options.name);
 }
 
 export function listPipelines(session: Session, type?: string): Pipeline[] {
   if (type !== undefined) requireType(session, type);
-  return selectPipelines(session.store.db, type).map((row) => toPipeline(session.store.db, row));
+  return selectPipelines(session.db, type).map((row) => toPipeline(session.db, row));
 }
 
 /**
@@ -210,7 +209,7 @@ export function listPipelines(session: Session, type?: string): Pipeline[] {
  * pipeline of `type` (deal when no type is given).
  */
 export function getPipeline(session: Session, ref: string | undefined, type?: string): Pipeline {
-  return toPipeline(session.store.db, resolvePipeline(session, ref, type));
+  return toPipeline(session.db, resolvePipeline(session, ref, type));
 }
 
 export interface AddPipelineOptions {
@@ -223,28 +222,21 @@ export interface AddPipelineOptions {
 export function addPipeline(session: Session, options: AddPipelineOptions): Pipeline {
   const name = checkName(options.name, 'pipeline');
   const specs = options.stages ? parseStageSpecs(options.stages, options.type) : undefined;
-  return session.store.write(() => {
-    const type = requireType(session, options.type);
-    if (!type.manyPipelines && type.pipelines > 0) {
-      throw new ConflictError(`a ${type.name} has exactly one pipeline; add stages to it instead`);
-    }
-    if (pipelineNameTaken(session.store.db, type.name, name)) {
-      throw new ConflictError(`${type.name} pipeline "${name}" already exists`);
-    }
-    const id = createPipelineRows(
-      session,
-      type.name,
-      name,
-      false,
-      specs ?? stageSpecsOf(type.name),
-    );
-    recordChange(session, {
-      action: 'created',
-      entity: { type: 'pipeline', id },
-      changes: { type: type.name, name },
-    });
-    return getPipeline(session, String(id));
+  session.requireWrite();
+  const type = requireType(session, options.type);
+  if (!type.manyPipelines && type.pipelines > 0) {
+    throw new ConflictError(`a ${type.name} has exactly one pipeline; add stages to it instead`);
+  }
+  if (pipelineNameTaken(session.db, type.name, name)) {
+    throw new ConflictError(`${type.name} pipeline "${name}" already exists`);
+  }
+  const id = createPipelineRows(session, type.name, name, false, specs ?? stageSpecsOf(type.name));
+  recordChange(session, {
+    action: 'created',
+    entity: { type: 'pipeline', id },
+    changes: { type: type.name, name },
   });
+  return getPipeline(session, String(id));
 }
 
 export function renamePipeline(
@@ -254,45 +246,43 @@ export function renamePipeline(
   type?: string,
 ): Pipeline {
   const name = checkName(newName, 'pipeline');
-  return session.store.write(() => {
-    const pipeline = resolvePipeline(session, ref, type);
-    if (pipeline.name === name) return toPipeline(session.store.db, pipeline);
-    if (
-      pipeline.name.toLowerCase() !== name.toLowerCase() &&
-      pipelineNameTaken(session.store.db, pipeline.type, name)
-    ) {
-      throw new ConflictError(`${pipeline.type} pipeline "${name}" already exists`);
-    }
-    updatePipelineName(session.store.db, pipeline.id, name);
-    recordChange(session, {
-      action: 'renamed',
-      entity: { type: 'pipeline', id: pipeline.id },
-      changes: { name: { from: pipeline.name, to: name } },
-    });
-    return getPipeline(session, String(pipeline.id));
+  session.requireWrite();
+  const pipeline = resolvePipeline(session, ref, type);
+  if (pipeline.name === name) return toPipeline(session.db, pipeline);
+  if (
+    pipeline.name.toLowerCase() !== name.toLowerCase() &&
+    pipelineNameTaken(session.db, pipeline.type, name)
+  ) {
+    throw new ConflictError(`${pipeline.type} pipeline "${name}" already exists`);
+  }
+  updatePipelineName(session.db, pipeline.id, name);
+  recordChange(session, {
+    action: 'renamed',
+    entity: { type: 'pipeline', id: pipeline.id },
+    changes: { name: { from: pipeline.name, to: name } },
   });
+  return getPipeline(session, String(pipeline.id));
 }
 
 /** Removes a pipeline that holds no items (the caller moves them first). */
 export function removePipeline(session: Session, ref: string, type?: string): Pipeline {
-  return session.store.write(() => {
-    const pipeline = toPipeline(session.store.db, resolvePipeline(session, ref, type));
-    if (pipeline.isDefault) {
-      throw new ConflictError(
-        `"${pipeline.name}" is the default ${pipeline.type} pipeline and cannot be removed`,
-      );
-    }
-    refuseIfHoldsItems(
-      () => deletePipeline(session.store.db, pipeline.id),
-      `pipeline "${pipeline.name}" holds items: move them first with --move-items-to`,
+  session.requireWrite();
+  const pipeline = toPipeline(session.db, resolvePipeline(session, ref, type));
+  if (pipeline.isDefault) {
+    throw new ConflictError(
+      `"${pipeline.name}" is the default ${pipeline.type} pipeline and cannot be removed`,
     );
-    recordChange(session, {
-      action: 'deleted',
-      entity: { type: 'pipeline', id: pipeline.id },
-      changes: { type: pipeline.type, name: pipeline.name },
-    });
-    return pipeline;
+  }
+  refuseIfHoldsItems(
+    () => deletePipeline(session.db, pipeline.id),
+    `pipeline "${pipeline.name}" holds items: move them first with --move-items-to`,
+  );
+  recordChange(session, {
+    action: 'deleted',
+    entity: { type: 'pipeline', id: pipeline.id },
+    changes: { type: pipeline.type, name: pipeline.name },
   });
+  return pipeline;
 }
 
 export function listStages(session: Session, pipelineRef?: string, type?: string): Stage[] {
@@ -301,10 +291,10 @@ export function listStages(session: Session, pipelineRef?: string, type?: string
 
 /** Finds a stage of a pipeline by id or name (case-insensitive). */
 export function getStage(session: Session, pipelineId: number, ref: string): Stage {
-  const stages = selectStages(session.store.db, pipelineId);
+  const stages = selectStages(session.db, pipelineId);
   const found = findStageRow(stages, ref);
   if (!found) {
-    const pipeline = selectPipelineById(session.store.db, pipelineId);
+    const pipeline = selectPipelineById(session.db, pipelineId);
     throw new NotFoundError(stageNotFound(ref, pipeline?.name ?? String(pipelineId), stages));
   }
   return toStage(found);
@@ -339,14 +329,14 @@ export function stageNotFound(
 }
 
 export function getStageById(session: Session, id: number): Stage {
-  const row = selectStageById(session.store.db, id);
+  const row = selectStageById(session.db, id);
   if (!row) throw new NotFoundError(`no stage with id ${id}`);
   return toStage(row);
 }
 
 /** The stage new items start in: the first stage of the pipeline. */
 export function firstStage(session: Session, pipelineId: number): Stage {
-  const [first] = selectStages(session.store.db, pipelineId);
+  const [first] = selectStages(session.db, pipelineId);
   if (!first) throw new NotFoundError(`pipeline ${pipelineId} has no stages`);
   return toStage(first);
 }
@@ -362,43 +352,39 @@ export interface AddStageOptions {
 export function addStage(session: Session, options: AddStageOptions): Stage {
   const name = checkName(options.name, 'stage');
   const semantic = options.semantic ?? 'process';
-  return session.store.write(() => {
-    const pipeline = toPipeline(
-      session.store.db,
-      resolvePipeline(session, options.pipeline, options.type),
+  session.requireWrite();
+  const pipeline = toPipeline(session.db, resolvePipeline(session, options.pipeline, options.type));
+  if (pipeline.stages.some((s) => s.name.toLowerCase() === name.toLowerCase())) {
+    throw new ConflictError(`pipeline "${pipeline.name}" already has a stage "${name}"`);
+  }
+  if (semantic === 'success') {
+    const success = pipeline.stages.find((s) => s.semantic === 'success');
+    throw new ConflictError(
+      `pipeline "${pipeline.name}" already has its one success stage "${success?.name}"`,
     );
-    if (pipeline.stages.some((s) => s.name.toLowerCase() === name.toLowerCase())) {
-      throw new ConflictError(`pipeline "${pipeline.name}" already has a stage "${name}"`);
-    }
-    if (semantic === 'success') {
-      const success = pipeline.stages.find((s) => s.semantic === 'success');
-      throw new ConflictError(
-        `pipeline "${pipeline.name}" already has its one success stage "${success?.name}"`,
-      );
-    }
-    const order = pipeline.stages.map((s) => ({ id: s.id, semantic: s.semantic, name: s.name }));
-    const index = options.after
-      ? order.findIndex((s) => s.id === getStage(session, pipeline.id, options.after ?? '').id) + 1
-      : defaultInsertIndex(order, semantic);
-    const id = insertStage(session.store.db, {
-      pipelineId: pipeline.id,
-      name,
-      position: index,
-      semantic,
-    });
-    order.splice(index, 0, { id, semantic, name });
-    checkStageOrder(order, pipeline.name);
-    updateStagePositions(
-      session.store.db,
-      order.map((s) => s.id),
-    );
-    recordChange(session, {
-      action: 'created',
-      entity: { type: 'stage', id },
-      changes: { pipeline: pipeline.name, name, semantic, position: index },
-    });
-    return getStageById(session, id);
+  }
+  const order = pipeline.stages.map((s) => ({ id: s.id, semantic: s.semantic, name: s.name }));
+  const index = options.after
+    ? order.findIndex((s) => s.id === getStage(session, pipeline.id, options.after ?? '').id) + 1
+    : defaultInsertIndex(order, semantic);
+  const id = insertStage(session.db, {
+    pipelineId: pipeline.id,
+    name,
+    position: index,
+    semantic,
   });
+  order.splice(index, 0, { id, semantic, name });
+  checkStageOrder(order, pipeline.name);
+  updateStagePositions(
+    session.db,
+    order.map((s) => s.id),
+  );
+  recordChange(session, {
+    action: 'created',
+    entity: { type: 'stage', id },
+    changes: { pipeline: pipeline.name, name, semantic, position: index },
+  });
+  return getStageById(session, id);
 }
 
 export interface StageRefOptions {
@@ -409,22 +395,21 @@ export interface StageRefOptions {
 
 export function renameStage(session: Session, options: StageRefOptions, newName: string): Stage {
   const name = checkName(newName, 'stage');
-  return session.store.write(() => {
-    const pipeline = resolvePipeline(session, options.pipeline, options.type);
-    const stage = getStage(session, pipeline.id, options.stage);
-    const clash = selectStages(session.store.db, pipeline.id).find(
-      (s) => s.id !== stage.id && s.name.toLowerCase() === name.toLowerCase(),
-    );
-    if (clash) throw new ConflictError(`pipeline "${pipeline.name}" already has a stage "${name}"`);
-    if (stage.name === name) return stage;
-    updateStageName(session.store.db, stage.id, name);
-    recordChange(session, {
-      action: 'renamed',
-      entity: { type: 'stage', id: stage.id },
-      changes: { name: { from: stage.name, to: name } },
-    });
-    return getStageById(session, stage.id);
+  session.requireWrite();
+  const pipeline = resolvePipeline(session, options.pipeline, options.type);
+  const stage = getStage(session, pipeline.id, options.stage);
+  const clash = selectStages(session.db, pipeline.id).find(
+    (s) => s.id !== stage.id && s.name.toLowerCase() === name.toLowerCase(),
+  );
+  if (clash) throw new ConflictError(`pipeline "${pipeline.name}" already has a stage "${name}"`);
+  if (stage.name === name) return stage;
+  updateStageName(session.db, stage.id, name);
+  recordChange(session, {
+    action: 'renamed',
+    entity: { type: 'stage', id: stage.id },
+    changes: { name: { from: stage.name, to: name } },
   });
+  return getStageById(session, stage.id);
 }
 
 export interface MoveStageOptions extends StageRefOptions {
@@ -433,53 +418,51 @@ export interface MoveStageOptions extends StageRefOptions {
 }
 
 export function moveStage(session: Session, options: MoveStageOptions): Stage[] {
-  return session.store.write(() => {
-    const pipeline = resolvePipeline(session, options.pipeline, options.type);
-    const stage = getStage(session, pipeline.id, options.stage);
-    const order = selectStages(session.store.db, pipeline.id).filter((s) => s.id !== stage.id);
-    const index = options.after
-      ? order.findIndex((s) => s.id === getStage(session, pipeline.id, options.after ?? '').id) + 1
-      : 0;
-    if (options.after && index === 0) {
-      throw new UsageError('a stage cannot be placed after itself');
-    }
-    order.splice(index, 0, { ...stage, pipeline_id: pipeline.id });
-    checkStageOrder(order, pipeline.name);
-    updateStagePositions(
-      session.store.db,
-      order.map((s) => s.id),
-    );
-    recordChange(session, {
-      action: 'moved',
-      entity: { type: 'stage', id: stage.id },
-      changes: { position: { from: stage.position, to: index } },
-    });
-    return listStages(session, String(pipeline.id));
+  session.requireWrite();
+  const pipeline = resolvePipeline(session, options.pipeline, options.type);
+  const stage = getStage(session, pipeline.id, options.stage);
+  const order = selectStages(session.db, pipeline.id).filter((s) => s.id !== stage.id);
+  const index = options.after
+    ? order.findIndex((s) => s.id === getStage(session, pipeline.id, options.after ?? '').id) + 1
+    : 0;
+  if (options.after && index === 0) {
+    throw new UsageError('a stage cannot be placed after itself');
+  }
+  order.splice(index, 0, { ...stage, pipeline_id: pipeline.id });
+  checkStageOrder(order, pipeline.name);
+  updateStagePositions(
+    session.db,
+    order.map((s) => s.id),
+  );
+  recordChange(session, {
+    action: 'moved',
+    entity: { type: 'stage', id: stage.id },
+    changes: { position: { from: stage.position, to: index } },
   });
+  return listStages(session, String(pipeline.id));
 }
 
 /** Removes a stage that holds no items (the caller moves them first). */
 export function removeStage(session: Session, options: StageRefOptions): Stage {
-  return session.store.write(() => {
-    const pipeline = resolvePipeline(session, options.pipeline, options.type);
-    const stage = getStage(session, pipeline.id, options.stage);
-    const rest = selectStages(session.store.db, pipeline.id).filter((s) => s.id !== stage.id);
-    checkStageOrder(rest, pipeline.name);
-    refuseIfHoldsItems(
-      () => deleteStage(session.store.db, stage.id),
-      `stage "${stage.name}" holds items: name where they go with --move-items-to`,
-    );
-    updateStagePositions(
-      session.store.db,
-      rest.map((s) => s.id),
-    );
-    recordChange(session, {
-      action: 'deleted',
-      entity: { type: 'stage', id: stage.id },
-      changes: { pipeline: pipeline.name, name: stage.name, semantic: stage.semantic },
-    });
-    return stage;
+  session.requireWrite();
+  const pipeline = resolvePipeline(session, options.pipeline, options.type);
+  const stage = getStage(session, pipeline.id, options.stage);
+  const rest = selectStages(session.db, pipeline.id).filter((s) => s.id !== stage.id);
+  checkStageOrder(rest, pipeline.name);
+  refuseIfHoldsItems(
+    () => deleteStage(session.db, stage.id),
+    `stage "${stage.name}" holds items: name where they go with --move-items-to`,
+  );
+  updateStagePositions(
+    session.db,
+    rest.map((s) => s.id),
+  );
+  recordChange(session, {
+    action: 'deleted',
+    entity: { type: 'stage', id: stage.id },
+    changes: { pipeline: pipeline.name, name: stage.name, semantic: stage.semantic },
   });
+  return stage;
 }
 
 /**
@@ -487,7 +470,7 @@ export function removeStage(session: Session, options: StageRefOptions): Stage {
  * else the first with the same semantic. Used when items change pipeline.
  */
 export function matchingStage(session: Session, stage: Stage, targetPipelineId: number): Stage {
-  const stages = selectStages(session.store.db, targetPipelineId).map(toStage);
+  const stages = selectStages(session.db, targetPipelineId).map(toStage);
   const match =
     stages.find((s) => s.name.toLowerCase() === stage.name.toLowerCase()) ??
     stages.find((s) => s.semantic === stage.semantic) ??
@@ -497,7 +480,7 @@ export function matchingStage(session: Session, stage: Stage, targetPipelineId: 
 }
 
 function resolvePipeline(session: Session, ref: string | undefined, type?: string): PipelineRow {
-  const { db } = session.store;
+  const { db } = session;
   if (type !== undefined) requireType(session, type);
   // Given but empty is a mistake, never "the default pipeline" (pipeline rename "" X).
   if (ref?.trim() === '')
@@ -541,7 +524,7 @@ function createPipelineRows(
   isDefault: boolean,
   stages: StageSpec[],
 ): number {
-  const { db } = session.store;
+  const { db } = session;
   checkStageOrder(
     stages.map(([stageName, semantic]) => ({ name: stageName, semantic })),
     name,

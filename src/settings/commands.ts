@@ -67,7 +67,7 @@ export const commands: CommandModule['commands'] = {
       )
       .action(async (key, value, options) => {
         const session = ctx.session('users.manage');
-        const setting = setSetting(session, key, value);
+        const setting = session.write(() => setSetting(session, key, value));
         await printChange(ctx, options, { ...setting }, settingView, {
           id: setting.value ?? '',
           note: `${setting.key} is now ${setting.value ?? '(not set)'}`,

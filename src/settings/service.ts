@@ -45,7 +45,7 @@ export interface Setting {
 }
 
 export function listSettings(session: Session): Setting[] {
-  const stored = new Map(selectSettings(session.store.db).map((row) => [row.key, row.value]));
+  const stored = new Map(selectSettings(session.db).map((row) => [row.key, row.value]));
   return Object.entries(definitions).map(([key, definition]) => ({
     key,
     value: stored.get(key) ?? definition.defaultValue,
@@ -56,7 +56,7 @@ export function listSettings(session: Session): Setting[] {
 
 export function getSetting(session: Session, key: string): Setting {
   const definition = requireDefinition(key);
-  const stored = selectSetting(session.store.db, key);
+  const stored = selectSetting(session.db, key);
   return {
     key,
     value: stored ?? definition.defaultValue,
@@ -69,23 +69,22 @@ export function getSetting(session: Session, key: string): Setting {
 export function setSetting(session: Session, key: string, value: string): Setting {
   const definition = requireDefinition(key);
   const parsed = value.trim() === '' ? null : definition.parse(value);
-  return session.store.write(() => {
-    const before = getSetting(session, key);
-    if (
-      before.value === (parsed ?? definition.defaultValue) &&
-      before.isDefault === (parsed === null)
-    ) {
-      return before;
-    }
-    if (parsed === null) deleteSetting(session.store.db, key);
-    else upsertSetting(session.store.db, key, parsed);
-    recordChange(session, {
-      action: 'setting-changed',
-      entity: { type: 'settings', id: 0 },
-      changes: { [key]: { from: before.value, to: parsed ?? definition.defaultValue } },
-    });
-    return getSetting(session, key);
+  session.requireWrite();
+  const before = getSetting(session, key);
+  if (
+    before.value === (parsed ?? definition.defaultValue) &&
+    before.isDefault === (parsed === null)
+  ) {
+    return before;
+  }
+  if (parsed === null) deleteSetting(session.db, key);
+  else upsertSetting(session.db, key, parsed);
+  recordChange(session, {
+    action: 'setting-changed',
+    entity: { type: 'settings', id: 0 },
+    changes: { [key]: { from: before.value, to: parsed ?? definition.defaultValue } },
   });
+  return getSetting(session, key);
 }
 
 export function defaultCountry(session: Session): string | undefined {

@@ -1,7 +1,7 @@
 import { type Clock, fixedClock } from '../clock.js';
 import { listHistory } from '../history/service.js';
 import { createBuiltinTypes } from '../pipelines/service.js';
-import { type Session, systemLogin } from '../session.js';
+import { Session, systemLogin } from '../session.js';
 import { tablesWithRows } from '../store/maintenance.js';
 import type { Store } from '../store/store.js';
 import { addUser, createBuiltinRoles } from '../users/service.js';
@@ -11,14 +11,17 @@ import { addUser, createBuiltinRoles } from '../users/service.js';
  * `adminLogin` (the OS login of whoever created it) as its first admin.
  */
 export function seedNewStore(store: Store, clock: Clock, adminLogin: string): void {
-  const session: Session = {
+  const session = new Session({
     store,
     clock: fixedClock(clock.now()),
     actor: { login: systemLogin, cause: { kind: 'system', id: null }, command: 'init' },
-  };
-  createBuiltinRoles(session);
-  createBuiltinTypes(session);
-  addUser(session, { login: adminLogin, role: 'admin' });
+    operations: false,
+  });
+  session.write(() => {
+    createBuiltinRoles(session);
+    createBuiltinTypes(session);
+    addUser(session, { login: adminLogin, role: 'admin' });
+  });
 }
 
 /** The tables `seedNewStore` fills; every later change to them is recorded in history. */
@@ -41,7 +44,7 @@ const seedHistoryLimit = 20;
  * tables is recorded there).
  */
 export function dataBeyondSeed(session: Session): string[] {
-  const tables = tablesWithRows(session.store.db, seededTables);
+  const tables = tablesWithRows(session.db, seededTables);
   const history = listHistory(session, { limit: seedHistoryLimit + 1 });
   const bySeed = (e: (typeof history)[number]) => e.actor === systemLogin && e.command === 'init';
   if (history.length > seedHistoryLimit || !history.every(bySeed)) tables.push('history');

@@ -218,6 +218,14 @@ const migrations: Migration[] = [
     name: 'an index of the exceptions list comments',
     sql: `CREATE INDEX exceptions_by_comment ON exceptions(comment) WHERE comment != '';`,
   },
+  {
+    version: 6,
+    name: 'every change recorded under the operation of the command that made it',
+    sql: `
+      ALTER TABLE history ADD COLUMN operation_id INTEGER REFERENCES operations(id);
+      CREATE INDEX history_by_operation ON history(operation_id);
+    `,
+  },
 ];
 
 /**

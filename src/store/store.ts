@@ -26,21 +26,25 @@ import { latestVersion, migrate } from './migrations.js';
 
 export type Database = BetterSqlite3.Database;
 
-/** The SQLite store: one connection, and the one way to write (`BEGIN IMMEDIATE`). */
+export interface WriteOptions {
+  /** Do the work for real, then roll it back: its result (counts, conflicts) is the real one. */
+  dryRun?: boolean;
+}
+
+/**
+ * The SQLite store: one connection, and the one way to write (`BEGIN IMMEDIATE`). Commands
+ * write through their Session (src/session.ts), which uses these.
+ */
 export interface Store {
   readonly db: Database;
   readonly path: string;
-  /**
-   * Runs `work` in a write transaction begun with `BEGIN IMMEDIATE`; nested calls become
-   * savepoints. With `dryRun`, the work runs for real and is then rolled back, so its result
-   * (counts, conflicts) is the real one.
-   */
-  write<T>(work: () => T, options?: { dryRun?: boolean }): T;
+  /** Runs `work` in a write transaction begun with `BEGIN IMMEDIATE`; nested calls become savepoints. */
+  write<T>(work: () => T, options?: WriteOptions): T;
   /**
    * The same for work that awaits (streaming an import): one `BEGIN IMMEDIATE` transaction
    * held across the awaits, committed at the end or rolled back on error or dry run.
    */
-  writeAsync<T>(work: () => Promise<T>, options?: { dryRun?: boolean }): Promise<T>;
+  writeAsync<T>(work: () => Promise<T>, options?: WriteOptions): Promise<T>;
   close(): void;
 }
 
@@ -61,6 +65,10 @@ export interface OpenStoreOptions {
   onCreate?: (store: Store) => void;
   /** Stop migrating at this version (tests that build an old store). */
   migrateTo?: number;
+  /** Called once a writer has waited a second for another, for a person watching. */
+  onWaiting?: () => void;
+  /** Runs each synchronous write transaction (the CLI lets a signal end it at once). */
+  synchronously?: <T>(work: () => T) => T;
 }
 
 /** The store's pages cannot be read; `db check` reports it rather than failing. */
@@ -113,19 +121,40 @@ export function openStore(path: string, options: OpenStoreOptions): Store {
   }
   const Driver = loadDriver();
   const db = new Driver(path, { timeout: options.busyTimeoutMs, nativeBinding: nativeBinding() });
+  const lock = writeLock(db, options.busyTimeoutMs, options.onWaiting);
+  const synchronously = options.synchronously ?? ((work) => work());
+  const finish = (dryRun: boolean | undefined) => db.exec(dryRun ? 'ROLLBACK' : 'COMMIT');
+  const abort = () => {
+    if (db.inTransaction) db.exec('ROLLBACK');
+  };
   const store: Store = {
     db,
     path,
-    write: (work, options) =>
-      options?.dryRun ? rehearse(db, work) : db.transaction(work).immediate(),
-    writeAsync: async (work, options) => {
-      db.exec('BEGIN IMMEDIATE');
+    write: (work, writeOptions) => {
+      if (db.inTransaction) {
+        return writeOptions?.dryRun ? rehearse(db, work) : db.transaction(work)();
+      }
+      return synchronously(() => {
+        lock.acquire();
+        try {
+          const result = work();
+          finish(writeOptions?.dryRun);
+          return result;
+        } catch (error) {
+          abort();
+          throw error;
+        }
+      });
+    },
+    writeAsync: async (work, writeOptions) => {
+      if (db.inTransaction) throw new Error('writeAsync cannot run inside another transaction');
+      lock.acquire();
       try {
         const result = await work();
-        db.exec(options?.dryRun ? 'ROLLBACK' : 'COMMIT');
+        finish(writeOptions?.dryRun);
         return result;
       } catch (error) {
-        if (db.inTransaction) db.exec('ROLLBACK');
+        abort();
         throw error;
       }
     },
@@ -195,6 +224,43 @@ function openError(path: string, error: unknown): unknown {
 
 function notSqlite(path: string): InputError {
   return new InputError(`${path} is not a crmctl store (not an SQLite database): check --db`);
+}
+
+/** After this long waiting for another writer, a person watching is told. */
+const noteAfterMs = 1000;
+
+/**
+ * `BEGIN IMMEDIATE`, waiting at most `waitMs` for another writer. SQLite waits inside its busy
+ * handler, where nothing else runs: so a first attempt waits a second, and on SQLITE_BUSY the
+ * note is shown and a second attempt waits for the rest.
+ */
+function writeLock(db: Database, waitMs: number, onWaiting: (() => void) | undefined) {
+  const busyTimeout = (ms: number) => db.pragma(`busy_timeout = ${Math.max(0, Math.round(ms))}`);
+  return {
+    acquire(): void {
+      if (!onWaiting || waitMs <= noteAfterMs) {
+        db.exec('BEGIN IMMEDIATE');
+        return;
+      }
+      const started = Date.now();
+      busyTimeout(noteAfterMs);
+      try {
+        db.exec('BEGIN IMMEDIATE');
+        return;
+      } catch (error) {
+        if (!String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY')) throw error;
+      } finally {
+        busyTimeout(waitMs);
+      }
+      onWaiting();
+      busyTimeout(waitMs - (Date.now() - started));
+      try {
+        db.exec('BEGIN IMMEDIATE');
+      } finally {
+        busyTimeout(waitMs);
+      }
+    },
+  };
 }
 
 const rollback = Symbol('rollback');

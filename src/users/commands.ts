@@ -49,12 +49,14 @@ export const commands: CommandModule['commands'] = {
       .addHelpText('after', examples('crmctl user add bob --role employee --supervisor anna'))
       .action(async (login, options) => {
         const session = ctx.session('users.manage');
-        const added = addUser(session, {
-          login,
-          name: options.name,
-          role: options.role,
-          supervisor: options.supervisor,
-        });
+        const added = session.write(() =>
+          addUser(session, {
+            login,
+            name: options.name,
+            role: options.role,
+            supervisor: options.supervisor,
+          }),
+        );
         await printChange(ctx, options, { ...added }, userView, {
           id: added.login,
           note: `Added user ${added.login} (${added.role})`,
@@ -92,7 +94,7 @@ export const commands: CommandModule['commands'] = {
       .addHelpText('after', examples('crmctl user set-role bob supervisor'))
       .action(async (login, role, options) => {
         const session = ctx.session('users.manage');
-        const changed = setUserRole(session, login, role);
+        const changed = session.write(() => setUserRole(session, login, role));
         await printChange(ctx, options, { ...changed }, userView, {
           id: changed.login,
           note: `${changed.login} is now ${changed.role}`,
@@ -109,7 +111,7 @@ export const commands: CommandModule['commands'] = {
       .addHelpText('after', examples('crmctl user remove bob'))
       .action(async (login, options) => {
         const session = ctx.session('users.manage');
-        const removed = removeUser(session, login);
+        const removed = session.write(() => removeUser(session, login));
         await printChange(ctx, options, { ...removed }, userView, {
           id: removed.login,
           note: `Removed user ${removed.login}`,
@@ -171,11 +173,13 @@ export const commands: CommandModule['commands'] = {
       )
       .action(async (name, options) => {
         const session = ctx.session('users.manage');
-        const added = addRole(session, {
-          name,
-          description: options.description,
-          permissions: splitList(options.permissions),
-        });
+        const added = session.write(() =>
+          addRole(session, {
+            name,
+            description: options.description,
+            permissions: splitList(options.permissions),
+          }),
+        );
         await printChange(ctx, options, { ...added }, roleView, {
           id: added.name,
           note: `Added role ${added.name}`,
@@ -192,7 +196,7 @@ export const commands: CommandModule['commands'] = {
       .addHelpText('after', examples('crmctl role remove support'))
       .action(async (name, options) => {
         const session = ctx.session('users.manage');
-        const removed = removeRole(session, name);
+        const removed = session.write(() => removeRole(session, name));
         await printChange(ctx, options, { ...removed }, roleView, {
           id: removed.name,
           note: `Removed role ${removed.name}`,

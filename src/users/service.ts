@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js';
 import { ConflictError, NotFoundError, PermissionError, UsageError } from '../errors.js';
 import { recordChange } from '../history/service.js';
 import { afterOffset, type Listing, listingOf, mapRows, type Paging } from '../listing.js';
-import { type Cause, nowIso, type Session, systemLogin } from '../session.js';
+import { type Cause, nowIso, Session, systemLogin } from '../session.js';
 import type { Database, Store } from '../store/store.js';
 import { checkDisplayText } from '../text.js';
 import { builtinRoles, isPermission, type Permission, permissionCatalogue } from './permissions.js';
@@ -68,8 +68,9 @@ function toRole(row: RoleRow): Role {
  * skips the check: the automation acts through a session made in code (actAsSystem), never
  * through a login given on a command line.
  */
-export function authorize(db: Database, login: string, permission?: Permission): void {
-  const permissions = selectPermissionsOfLogin(db, login);
+export function authorize(session: Session, permission?: Permission): void {
+  const { login } = session.actor;
+  const permissions = selectPermissionsOfLogin(session.db, login);
   if (!permissions) {
     throw new PermissionError(
       `unknown user "${login}": ask an admin to run 'crmctl user add ${login} --role employee', or act as another user with --as`,
@@ -87,9 +88,7 @@ export function authorize(db: Database, login: string, permission?: Permission):
 /** Whether the session's user holds `permission` (the automation holds every one). */
 export function mayUse(session: Session, permission: Permission): boolean {
   if (session.actor.login === systemLogin) return true;
-  return (
-    selectPermissionsOfLogin(session.store.db, session.actor.login)?.includes(permission) ?? false
-  );
+  return selectPermissionsOfLogin(session.db, session.actor.login)?.includes(permission) ?? false;
 }
 
 /**
@@ -102,12 +101,12 @@ export function actAsSystem(
   cause: Cause = { kind: 'system', id: null },
   command: string | null = null,
 ): Session {
-  return { store, clock, actor: { login: systemLogin, cause, command } };
+  return new Session({ store, clock, actor: { login: systemLogin, cause, command } });
 }
 
 /** Creates the built-in roles; part of setting up a new store. */
 export function createBuiltinRoles(session: Session): void {
-  for (const role of builtinRoles) insertRole(session.store.db, { ...role, builtin: true });
+  for (const role of builtinRoles) insertRole(session.db, { ...role, builtin: true });
 }
 
 const loginPattern = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
@@ -120,37 +119,36 @@ export interface AddUserOptions {
 }
 
 export function addUser(session: Session, options: AddUserOptions): User {
-  const { db } = session.store;
+  const { db } = session;
   if (!loginPattern.test(options.login) || options.login.toLowerCase() === systemLogin) {
     throw new UsageError(
       `"${options.login}" is not a usable login: letters, digits, '.', '_', '@' and '-', at most 64, not "${systemLogin}"`,
     );
   }
   const name = checkDisplayText(options.name ?? options.login, 'a user name', { min: 1, max: 200 });
-  return session.store.write(() => {
-    if (selectUserByLogin(db, options.login)) {
-      throw new ConflictError(`user "${options.login}" already exists`);
-    }
-    requireRole(db, options.role);
-    const supervisor = options.supervisor ? requireUserRow(db, options.supervisor) : undefined;
-    const id = insertUser(db, {
-      login: options.login,
-      name,
-      role: options.role,
-      supervisorId: supervisor?.id ?? null,
-      createdAt: nowIso(session),
-    });
-    recordChange(session, {
-      action: 'created',
-      entity: { type: 'user', id },
-      changes: { login: options.login, role: options.role, supervisor: supervisor?.login ?? null },
-    });
-    return getUser(session, options.login);
+  session.requireWrite();
+  if (selectUserByLogin(db, options.login)) {
+    throw new ConflictError(`user "${options.login}" already exists`);
+  }
+  requireRole(db, options.role);
+  const supervisor = options.supervisor ? requireUserRow(db, options.supervisor) : undefined;
+  const id = insertUser(db, {
+    login: options.login,
+    name,
+    role: options.role,
+    supervisorId: supervisor?.id ?? null,
+    createdAt: nowIso(session),
   });
+  recordChange(session, {
+    action: 'created',
+    entity: { type: 'user', id },
+    changes: { login: options.login, role: options.role, supervisor: supervisor?.login ?? null },
+  });
+  return getUser(session, options.login);
 }
 
 export function listUsers(session: Session, paging: Paging = {}): Listing<User> {
-  const { db } = session.store;
+  const { db } = session;
   return {
     rows: mapRows(iterateUsers(db, paging), toUser),
     limited: paging.limit !== undefined,
@@ -159,56 +157,54 @@ export function listUsers(session: Session, paging: Paging = {}): Listing<User> 
 }
 
 export function getUser(session: Session, login: string): User {
-  return toUser(requireUserRow(session.store.db, login));
+  return toUser(requireUserRow(session.db, login));
 }
 
 /** The id of a user given by login, for features that link records to users. */
 export function userIdOf(session: Session, login: string): number {
-  return requireUserRow(session.store.db, login).id;
+  return requireUserRow(session.db, login).id;
 }
 
 export function setUserRole(session: Session, login: string, role: string): User {
-  const { db } = session.store;
-  return session.store.write(() => {
-    const user = requireUserRow(db, login);
-    requireRole(db, role);
-    if (user.role === role) return toUser(user);
-    updateUserRole(db, user.id, role);
-    if (countUsersWithPermission(db, 'users.manage') === 0) {
-      throw new ConflictError(`"${login}" is the last user who can manage users: keep one admin`);
-    }
-    recordChange(session, {
-      action: 'role-changed',
-      entity: { type: 'user', id: user.id },
-      changes: { role: { from: user.role, to: role } },
-    });
-    return getUser(session, login);
+  const { db } = session;
+  session.requireWrite();
+  const user = requireUserRow(db, login);
+  requireRole(db, role);
+  if (user.role === role) return toUser(user);
+  updateUserRole(db, user.id, role);
+  if (countUsersWithPermission(db, 'users.manage') === 0) {
+    throw new ConflictError(`"${login}" is the last user who can manage users: keep one admin`);
+  }
+  recordChange(session, {
+    action: 'role-changed',
+    entity: { type: 'user', id: user.id },
+    changes: { role: { from: user.role, to: role } },
   });
+  return getUser(session, login);
 }
 
 export function removeUser(session: Session, login: string): User {
-  const { db } = session.store;
-  return session.store.write(() => {
-    const user = requireUserRow(db, login);
-    deleteUser(db, user.id);
-    if (countUsersWithPermission(db, 'users.manage') === 0) {
-      throw new ConflictError(`"${login}" is the last user who can manage users: keep one admin`);
-    }
-    recordChange(session, {
-      action: 'deleted',
-      entity: { type: 'user', id: user.id },
-      changes: { login: user.login, role: user.role },
-    });
-    return toUser(user);
+  const { db } = session;
+  session.requireWrite();
+  const user = requireUserRow(db, login);
+  deleteUser(db, user.id);
+  if (countUsersWithPermission(db, 'users.manage') === 0) {
+    throw new ConflictError(`"${login}" is the last user who can manage users: keep one admin`);
+  }
+  recordChange(session, {
+    action: 'deleted',
+    entity: { type: 'user', id: user.id },
+    changes: { login: user.login, role: user.role },
   });
+  return toUser(user);
 }
 
 export function listRoles(session: Session, paging: Paging = {}): Listing<Role> {
-  return listingOf(selectRoles(session.store.db).map(toRole), paging);
+  return listingOf(selectRoles(session.db).map(toRole), paging);
 }
 
 export function getRole(session: Session, name: string): Role {
-  return toRole(requireRole(session.store.db, name));
+  return toRole(requireRole(session.db, name));
 }
 
 export interface AddRoleOptions {
@@ -218,7 +214,7 @@ export interface AddRoleOptions {
 }
 
 export function addRole(session: Session, options: AddRoleOptions): Role {
-  const { db } = session.store;
+  const { db } = session;
   if (!/^[a-z][a-z0-9-]{0,39}$/.test(options.name)) {
     throw new UsageError(
       `"${options.name}" is not a usable role name: lower-case letters, digits and '-', starting with a letter`,
@@ -234,42 +230,40 @@ export function addRole(session: Session, options: AddRoleOptions): Role {
       `unknown permission ${unknown.map((p) => `"${p}"`).join(', ')}; known: ${Object.keys(permissionCatalogue).join(', ')}`,
     );
   }
-  return session.store.write(() => {
-    if (selectRole(db, options.name))
-      throw new ConflictError(`role "${options.name}" already exists`);
-    const id = insertRole(db, {
-      name: options.name,
-      description,
-      builtin: false,
-      permissions: [...new Set(options.permissions)],
-    });
-    recordChange(session, {
-      action: 'created',
-      entity: { type: 'role', id },
-      changes: { name: options.name, permissions: options.permissions },
-    });
-    return getRole(session, options.name);
+  session.requireWrite();
+  if (selectRole(db, options.name))
+    throw new ConflictError(`role "${options.name}" already exists`);
+  const id = insertRole(db, {
+    name: options.name,
+    description,
+    builtin: false,
+    permissions: [...new Set(options.permissions)],
   });
+  recordChange(session, {
+    action: 'created',
+    entity: { type: 'role', id },
+    changes: { name: options.name, permissions: options.permissions },
+  });
+  return getRole(session, options.name);
 }
 
 export function removeRole(session: Session, name: string): Role {
-  const { db } = session.store;
-  return session.store.write(() => {
-    const role = toRole(requireRole(db, name));
-    if (role.builtin) throw new ConflictError(`"${role.name}" is a built-in role and stays`);
-    if (role.users > 0) {
-      throw new ConflictError(
-        `role "${role.name}" is held by ${role.users} user(s): give them another role first (crmctl user set-role)`,
-      );
-    }
-    deleteRole(db, role.name);
-    recordChange(session, {
-      action: 'deleted',
-      entity: { type: 'role', id: role.id },
-      changes: { name: role.name },
-    });
-    return role;
+  const { db } = session;
+  session.requireWrite();
+  const role = toRole(requireRole(db, name));
+  if (role.builtin) throw new ConflictError(`"${role.name}" is a built-in role and stays`);
+  if (role.users > 0) {
+    throw new ConflictError(
+      `role "${role.name}" is held by ${role.users} user(s): give them another role first (crmctl user set-role)`,
+    );
+  }
+  deleteRole(db, role.name);
+  recordChange(session, {
+    action: 'deleted',
+    entity: { type: 'role', id: role.id },
+    changes: { name: role.name },
   });
+  return role;
 }
 
 function requireUserRow(db: Database, login: string): UserRow {

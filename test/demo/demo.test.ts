@@ -178,7 +178,7 @@ describe('demo', () => {
       exitCode: 5,
       stdout: '',
       stderr:
-        `error: ${db} already holds data (contact_points, contacts, history, items, settings): ` +
+        `error: ${db} already holds data (contact_points, contacts, history, items, operations, settings): ` +
         'the demo plays only in a new store. Run crmctl demo without --db for a temporary one, ' +
         'or give --db a new file\n',
     });
@@ -244,9 +244,10 @@ describe('demo', () => {
         ['exceptions', 'add', 'spam@example.com'],
         'exceptions, history, operations',
       ],
-      ['a user', ['user', 'add', 'sue'], 'history'],
-      ['a setting', ['settings', 'set', 'currency', 'EUR'], 'history, settings'],
-      ['a renamed stage', ['stage', 'rename', 'New', 'Fresh'], 'history'],
+      // Every command that writes is one operation (DESIGN §7a).
+      ['a user', ['user', 'add', 'sue'], 'history, operations'],
+      ['a setting', ['settings', 'set', 'currency', 'EUR'], 'history, operations, settings'],
+      ['a renamed stage', ['stage', 'rename', 'New', 'Fresh'], 'history, operations'],
     ];
     for (const [what, change, held] of cases) {
       const { db, cli } = await newStore({ now: '2026-03-01T09:00:00Z' });

@@ -12,6 +12,7 @@ import {
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { latestVersion } from '../../src/store/migrations.js';
 import { binPath, type CliResult, tempDir } from '../helpers.js';
 import {
   builtModule,
@@ -162,13 +163,15 @@ describe('an SQLite file that is not a crmctl store is refused with exit 7, unto
     expect(header(crm.db)).toMatchObject({ journal: '1/1', userVersion: 99 });
     await expectUntouched(
       crm.db,
-      /newer crmctl \(schema version 99; this one knows versions 1 to 5\)/,
+      new RegExp(
+        `newer crmctl \\(schema version 99; this one knows versions 1 to ${latestVersion}\\)`,
+      ),
     );
     expect(header(crm.db)).toMatchObject({ journal: '1/1', userVersion: 99 });
   });
 
   it.each([
-    ['2 while the tables of 5 exist', 2, true],
+    ['2 while the tables of the latest version exist', 2, true],
     ['0', 0, true],
     ['-1', -1, true],
     ['99, on a store made before the stamp', 99, false],
@@ -182,7 +185,7 @@ describe('an SQLite file that is not a crmctl store is refused with exit 7, unto
     await expectUntouched(
       crm.db,
       new RegExp(
-        `changed by hand: its user_version is ${version}, but its tables are those of version 5`,
+        `changed by hand: its user_version is ${version}, but its tables are those of version ${latestVersion}`,
       ),
     );
   });
@@ -228,7 +231,11 @@ describe('a store made before crmctl stamped its application_id (§1.8)', () => 
     expect(ok<{ login: string }[]>(await crm(['user', 'list', '--json'], { as: 'vera' }))).toEqual([
       expect.objectContaining({ login: 'vera' }),
     ]);
-    expect(header(db)).toMatchObject({ applicationId: crmctlId, userVersion: 5, journal: '2/2' });
+    expect(header(db)).toMatchObject({
+      applicationId: crmctlId,
+      userVersion: latestVersion,
+      journal: '2/2',
+    });
   });
 });
 

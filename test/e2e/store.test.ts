@@ -217,6 +217,8 @@ describe('migrations', () => {
                   'punycode', 'manual', '${NOW}', '${osLogin}');
         UPDATE contact_points SET value = 'bea@xn--bcher-kva.de', match_key = 'bea@xn--bcher-kva.de';
         DROP INDEX exceptions_by_comment;
+        DROP INDEX history_by_operation;
+        ALTER TABLE history DROP COLUMN operation_id;
         PRAGMA user_version = 3;
       `);
     });

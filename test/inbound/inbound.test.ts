@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.js';
 import type { Communication, InboundResult } from '../../src/inbound/service.js';
 import { decideInbound } from '../../src/inbound/service.js';
-import type { Session } from '../../src/session.js';
+import { Session } from '../../src/session.js';
 import { openStore } from '../../src/store/store.js';
 import { newStore } from '../helpers.js';
 
@@ -443,11 +443,11 @@ describe('decideInbound (the one place that decides)', () => {
     ]);
     const store = openStore(db, { busyTimeoutMs: 1000 });
     try {
-      const session: Session = {
+      const session = new Session({
         store,
         clock: fixedClock(new Date(now)),
         actor: { login: userInfo().username, cause: { kind: 'user', id: null }, command: null },
-      };
+      });
       const phone = { kind: 'phone' as const, key: '+442079460958', value: '+442079460958' };
       const email = { kind: 'email' as const, key: 'spam@example.com', value: 'spam@example.com' };
       const other = { kind: 'phone' as const, key: '+16502530000', value: '+16502530000' };

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.js';
 import { PermissionError } from '../../src/errors.js';
+import { Session } from '../../src/session.js';
 import { openStore } from '../../src/store/store.js';
 import { actAsSystem, addUser, authorize, listUsers } from '../../src/users/service.js';
 import { newStore, tempDir } from '../helpers.js';
@@ -60,8 +61,13 @@ describe('acting as system from a command line', () => {
     const { db } = await newStore({ now });
     const store = openStore(db, { busyTimeoutMs: 1000 });
     try {
-      expect(() => authorize(store.db, 'system', 'users.manage')).toThrow(PermissionError);
-      expect(() => authorize(store.db, 'system')).toThrow(/unknown user "system"/);
+      const asSystem = new Session({
+        store,
+        clock: fixedClock(new Date(now)),
+        actor: { login: 'system', cause: { kind: 'user', id: null }, command: null },
+      });
+      expect(() => authorize(asSystem, 'users.manage')).toThrow(PermissionError);
+      expect(() => authorize(asSystem)).toThrow(/unknown user "system"/);
     } finally {
       store.close();
     }
@@ -72,7 +78,7 @@ describe('acting as system from a command line', () => {
     const store = openStore(db, { busyTimeoutMs: 1000 });
     try {
       const session = actAsSystem(store, fixedClock(new Date(now)), { kind: 'rule', id: 7 });
-      addUser(session, { login: 'bot-made', role: 'employee' });
+      session.write(() => addUser(session, { login: 'bot-made', role: 'employee' }));
       expect([...listUsers(session).rows].map((u) => u.login)).toContain('bot-made');
     } finally {
       store.close();
