@@ -1,4 +1,4 @@
-import { statement } from '../store/sql.js';
+import { given, statement, whereOf } from '../store/sql.js';
 import type { Database } from '../store/store.js';
 
 export interface OperationRow {
@@ -50,22 +50,12 @@ export interface OperationFilter {
   offset?: number;
 }
 
-function whereOf(filter: OperationFilter): { clause: string; params: Record<string, unknown> } {
-  const where: string[] = [];
-  const params: Record<string, unknown> = {};
-  if (filter.kind !== undefined) {
-    where.push('kind = @kind');
-    params.kind = filter.kind;
-  }
-  if (filter.actor !== undefined) {
-    where.push('actor = @actor COLLATE NOCASE');
-    params.actor = filter.actor;
-  }
-  if (filter.since !== undefined) {
-    where.push('at >= @since');
-    params.since = filter.since;
-  }
-  return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+function whereOfFilter(filter: OperationFilter) {
+  return whereOf([
+    given(filter.kind, 'kind = @kind'),
+    given(filter.actor, 'actor = @actor COLLATE NOCASE'),
+    given(filter.since, 'at >= @since'),
+  ]);
 }
 
 /** The operations matching a filter in id order, read lazily (a generator: nothing runs until read). */
@@ -73,7 +63,7 @@ export function* iterateOperationRows(
   db: Database,
   filter: OperationFilter,
 ): Generator<OperationRow> {
-  const { clause, params } = whereOf(filter);
+  const { clause, params } = whereOfFilter(filter);
   yield* db
     .prepare(`SELECT * FROM operations ${clause} ORDER BY id LIMIT @limit OFFSET @offset`)
     .iterate({
@@ -84,6 +74,6 @@ export function* iterateOperationRows(
 }
 
 export function countOperationRows(db: Database, filter: OperationFilter): number {
-  const { clause, params } = whereOf(filter);
+  const { clause, params } = whereOfFilter(filter);
   return db.prepare(`SELECT count(*) FROM operations ${clause}`).pluck().get(params) as number;
 }

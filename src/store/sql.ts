@@ -34,3 +34,29 @@ export function statement(db: Database, sql: string): Statement {
   }
   return prepared;
 }
+
+/** One condition of a WHERE clause and its named parameters. */
+export type Condition = readonly [sql: string, params: Record<string, unknown>];
+
+/**
+ * `sql` (with exactly one named parameter, `@name`) bound to `value`; nothing when the value is
+ * undefined, so a filter left out adds no condition: `given(filter.type, 'type = @type')`.
+ */
+export function given(value: unknown, sql: string): Condition | undefined {
+  if (value === undefined) return undefined;
+  const name = /@(\w+)/.exec(sql)?.[1];
+  if (!name) throw new Error(`no @parameter in condition: ${sql}`);
+  return [sql, { [name]: value }];
+}
+
+/** The WHERE clause of the conditions given (undefined ones left out), joined with AND. */
+export function whereOf(conditions: readonly (Condition | undefined)[]): {
+  clause: string;
+  params: Record<string, unknown>;
+} {
+  const present = conditions.filter((c): c is Condition => c !== undefined);
+  return {
+    clause: present.length ? `WHERE ${present.map(([sql]) => sql).join(' AND ')}` : '',
+    params: Object.assign({}, ...present.map(([, params]) => params)),
+  };
+}
