@@ -4,8 +4,21 @@
 // Node 20 offers (DESIGN §10). Its commands stay lazy: their code runs only when they are called.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { bundlePhoneLibrary } from './bundle-phone-library.js';
+
+/** commander's node:child_process, loaded only if used (see scripts/lazy-child-process.cjs). */
+const lazyChildProcessForCommander = {
+  name: 'lazy-child-process-for-commander',
+  setup(build) {
+    build.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      /[\\/]commander[\\/]/.test(args.importer)
+        ? { path: fileURLToPath(new URL('./lazy-child-process.cjs', import.meta.url)) }
+        : undefined,
+    );
+  },
+};
 
 // The code cache belongs to one build of the bundle: start from an empty folder.
 rmSync('dist/bundle', { recursive: true, force: true });
@@ -29,6 +42,7 @@ await build({
     '@inquirer/prompts',
     '../../package.json',
   ],
+  plugins: [lazyChildProcessForCommander],
   // The sources are ES modules that find files next to them through import.meta.url.
   define: { 'import.meta.url': '__bundleUrl' },
   // The banner comes before esbuild's own "use strict", so it says it first.

@@ -25,7 +25,7 @@ const { version } = createRequire(import.meta.url)('../../package.json') as { ve
 
 /** Runs crmctl with `argv` (without node and script) and returns the exit code. Never exits the process. */
 export async function run(argv: string[], options: RunOptions = {}): Promise<number> {
-  const io: IOStreams = { ...processStreams(), ...options.io };
+  const io = processStreams(options.io);
   const env = options.env ?? process.env;
   const ctx = new Context(io, env, options.prompter);
   ctx.commandLine = commandLineOf(argv);
