@@ -11,10 +11,14 @@ import {
 import { examples, withPaging } from '../cli/parse.js';
 import type { CommandModule } from '../cli/registry.js';
 import { parseSince } from '../clock.js';
+import { UsageError } from '../errors.js';
+import type { Session } from '../session.js';
+import type { Channel } from './decide.js';
 import {
-  type Channel,
   communicationStatuses,
+  type InboundField,
   type InboundResult,
+  InboundValueError,
   listCommunications,
   receiveChat,
   receiveEmail,
@@ -53,8 +57,28 @@ async function printInbound(ctx: Context, options: OutputOptions, result: Inboun
   ctx.note(
     communication.reason === withheldReason
       ? 'Not saved to the CRM'
-      : `${communication.status === 'blocked' ? 'Not saved' : 'Saved'}: ${communication.reason}`,
+      : `${outcomeOf[communication.status]}: ${communication.reason}`,
   );
+}
+
+const outcomeOf: Record<InboundResult['communication']['status'], string> = {
+  saved: 'Saved',
+  blocked: 'Not saved',
+  declined: 'Declined',
+};
+
+/** The service names the value that cannot be used; the command names the flag it came from. */
+function receiveNaming(
+  session: Session,
+  flags: Partial<Record<InboundField, string>>,
+  receive: () => InboundResult,
+): InboundResult {
+  try {
+    return session.write(receive);
+  } catch (error) {
+    const flag = error instanceof InboundValueError ? flags[error.field] : undefined;
+    throw flag ? new UsageError(`${flag}: ${(error as InboundValueError).problem}`) : error;
+  }
 }
 
 function registerLog(command: Command, ctx: Context, channel: Channel) {
@@ -66,9 +90,10 @@ function registerLog(command: Command, ctx: Context, channel: Channel) {
           `The communication log of inbound ${channel}s, saved to the CRM or not (why one was not saved is shown only with exceptions.view)`,
         )
         .addOption(
-          new Option('--status <status>', 'saved or blocked (not saved to the CRM)').choices(
-            communicationStatuses,
-          ),
+          new Option(
+            '--status <status>',
+            'saved, blocked (by the exceptions list: not saved to the CRM) or declined (a call that never connected)',
+          ).choices(communicationStatuses),
         )
         .option('--since <time>', 'at or after (ISO-8601, or 7d …)'),
     ),
@@ -129,7 +154,7 @@ export const commands: CommandModule['commands'] = {
       )
       .action(async (options) => {
         const session = ctx.session('items.edit');
-        const result = session.write(() =>
+        const result = receiveNaming(session, { sender: '--from' }, () =>
           receiveEmail(session, {
             from: options.from,
             subject: options.subject,
@@ -169,13 +194,16 @@ export const commands: CommandModule['commands'] = {
       )
       .action(async (options) => {
         const session = ctx.session('items.edit');
-        const result = session.write(() =>
-          submitForm(session, {
-            name: options.name,
-            phone: options.phone,
-            email: options.email,
-            country: options.country,
-          }),
+        const result = receiveNaming(
+          session,
+          { name: '--name', phone: '--phone', email: '--email' },
+          () =>
+            submitForm(session, {
+              name: options.name,
+              phone: options.phone,
+              email: options.email,
+              country: options.country,
+            }),
         );
         await printInbound(ctx, options, result);
       });
@@ -208,7 +236,7 @@ export const commands: CommandModule['commands'] = {
       )
       .action(async (options) => {
         const session = ctx.session('items.edit');
-        const result = session.write(() =>
+        const result = receiveNaming(session, { sender: '--from' }, () =>
           receiveChat(session, {
             from: options.from,
             text: options.text,
