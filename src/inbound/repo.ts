@@ -1,3 +1,4 @@
+import { given, statement, whereOf } from '../store/sql.js';
 import type { Database } from '../store/store.js';
 
 export interface CommunicationRow {
@@ -11,34 +12,37 @@ export interface CommunicationRow {
   in_reply_to: string | null;
   status: string;
   item_id: number | null;
+  /** What it saved to the CRM or not, and why (a declined call: the registered part). */
   reason: string;
+  /** The decision's action (`create-lead` …); null on entries logged before schema version 7. */
+  decision: string | null;
+  /** Why a call was declined (it never connected); null for everything that arrived. */
+  declined_reason: string | null;
 }
 
 export function insertCommunication(db: Database, row: Omit<CommunicationRow, 'id'>): number {
-  const result = db
-    .prepare(
-      `INSERT INTO communications (channel, at, from_value, from_key, subject, message_id, in_reply_to, status, item_id, reason)
-       VALUES (@channel, @at, @from_value, @from_key, @subject, @message_id, @in_reply_to, @status, @item_id, @reason)`,
-    )
-    .run(row);
+  const result = statement(
+    db,
+    `INSERT INTO communications (channel, at, from_value, from_key, subject, message_id, in_reply_to, status, item_id, reason, decision, declined_reason)
+       VALUES (@channel, @at, @from_value, @from_key, @subject, @message_id, @in_reply_to, @status, @item_id, @reason, @decision, @declined_reason)`,
+  ).run(row);
   return Number(result.lastInsertRowid);
 }
 
 export function selectCommunication(db: Database, id: number): CommunicationRow | undefined {
-  return db.prepare('SELECT * FROM communications WHERE id = ?').get(id) as
+  return statement(db, 'SELECT * FROM communications WHERE id = ?').get(id) as
     | CommunicationRow
     | undefined;
 }
 
 /** The item a saved message belongs to, found by its Message-ID. */
 export function selectThreadItem(db: Database, messageId: string): number | undefined {
-  return db
-    .prepare(
-      `SELECT item_id FROM communications
-       WHERE message_id = ? AND item_id IS NOT NULL ORDER BY id DESC LIMIT 1`,
-    )
-    .pluck()
-    .get(messageId) as number | undefined;
+  const row = statement(
+    db,
+    `SELECT item_id FROM communications
+     WHERE message_id = ? AND item_id IS NOT NULL ORDER BY id DESC LIMIT 1`,
+  ).get(messageId) as { item_id: number } | undefined;
+  return row?.item_id;
 }
 
 export interface CommunicationFilter {
@@ -49,25 +53,12 @@ export interface CommunicationFilter {
   offset?: number;
 }
 
-function communicationWhere(filter: CommunicationFilter): {
-  clause: string;
-  params: Record<string, unknown>;
-} {
-  const where: string[] = [];
-  const params: Record<string, unknown> = {};
-  if (filter.channel !== undefined) {
-    where.push('channel = @channel');
-    params.channel = filter.channel;
-  }
-  if (filter.status !== undefined) {
-    where.push('status = @status');
-    params.status = filter.status;
-  }
-  if (filter.since !== undefined) {
-    where.push('at >= @since');
-    params.since = filter.since;
-  }
-  return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+function communicationWhere(filter: CommunicationFilter) {
+  return whereOf([
+    given(filter.channel, 'channel = @channel'),
+    given(filter.status, 'status = @status'),
+    given(filter.since, 'at >= @since'),
+  ]);
 }
 
 /** The communication log in time order, read lazily. */

@@ -1,6 +1,7 @@
 import { normaliseEmail } from '../contact-details/email.js';
 import { normalisePhone } from '../contact-details/phone.js';
 import type { Normalised } from '../contact-details/reasons.js';
+import { ownersOf } from '../contacts/service.js';
 import { UsageError } from '../errors.js';
 import { isListed } from '../exceptions/service.js';
 import { addItem, type Item, openItemsWithContactValue } from '../items/service.js';
@@ -10,6 +11,17 @@ import { defaultCountry } from '../settings/service.js';
 import { checkDisplayText } from '../text.js';
 import { mayUse } from '../users/service.js';
 import {
+  accepted,
+  type Channel,
+  type Connection,
+  crmPartOf,
+  decideInbound,
+  type InboundAction,
+  type InboundDecision,
+  type InboundFacts,
+  type InboundSender,
+} from './decide.js';
+import {
   type CommunicationRow,
   countCommunications,
   insertCommunication,
@@ -17,63 +29,6 @@ import {
   selectCommunication,
   selectThreadItem,
 } from './repo.js';
-
-export type Channel = 'email' | 'call' | 'chat' | 'form';
-
-/** Should an inbound communication create or touch a CRM record? The one place that decides. */
-export type InboundDecision =
-  | { action: 'attach-to-thread'; itemId: number; reason: string }
-  | { action: 'blocked'; reason: string }
-  | { action: 'attach'; itemId: number; reason: string }
-  | { action: 'create-lead'; reason: string };
-
-export interface InboundSender {
-  kind: 'phone' | 'email';
-  key: string;
-  value: string;
-}
-
-/**
- * DESIGN §3 and §5: a reply to a saved email thread is saved to its item; otherwise a new email
- * or call from a value on the exceptions list is not saved to the CRM at all; chats and forms are
- * never affected by the list. Anything saved attaches to the sender's open item, or starts a lead.
- */
-export function decideInbound(
-  session: Session,
-  channel: Channel,
-  sender: InboundSender | undefined,
-  inReplyTo?: string,
-): InboundDecision {
-  if (channel === 'email' && inReplyTo) {
-    const itemId = selectThreadItem(session.db, inReplyTo);
-    if (itemId !== undefined) {
-      return {
-        action: 'attach-to-thread',
-        itemId,
-        reason: `reply to message ${inReplyTo}, saved to its item`,
-      };
-    }
-  }
-  if (sender && (channel === 'email' || channel === 'call') && isListed(session, sender.key)) {
-    return {
-      action: 'blocked',
-      reason: `${sender.value} is on the exceptions list: not saved to the CRM`,
-    };
-  }
-  if (sender && channel !== 'form') {
-    const [open] = openItemsWithContactValue(session, sender.kind, sender.key);
-    if (open)
-      return {
-        action: 'attach',
-        itemId: open.id,
-        reason: `${sender.value} belongs to open ${open.type} #${open.id}`,
-      };
-  }
-  return {
-    action: 'create-lead',
-    reason: sender ? `no open item holds ${sender.value}` : 'a new enquiry',
-  };
-}
 
 /** DESIGN §8a-style communication log entry. */
 export interface Communication {
@@ -84,15 +39,121 @@ export interface Communication {
   subject: string | null;
   messageId: string | null;
   inReplyTo: string | null;
-  status: 'saved' | 'blocked';
+  status: CommunicationStatus;
   itemId: number | null;
   reason: string;
 }
 
+/**
+ * Saved to the CRM; blocked: not saved, by the exceptions list; declined: a call that never
+ * connected (saved to the CRM only when declined calls are registered).
+ */
+export const communicationStatuses = ['saved', 'blocked', 'declined'] as const;
+export type CommunicationStatus = (typeof communicationStatuses)[number];
+
 export interface InboundResult {
   communication: Communication;
-  decision: InboundDecision['action'];
+  decision: InboundAction;
   item: Item | null;
+}
+
+/** What a communication brings besides its sender: what the log keeps, and the lead it may start. */
+export interface InboundDetails {
+  subject: string | null;
+  messageId?: string;
+  inReplyTo?: string;
+  lead: { title: string; phones?: string[]; emails?: string[] };
+}
+
+/**
+ * What the store says about a communication as it arrives: the facts decideInbound decides on.
+ * `connection` comes from the step in front (telephony's accept or decline); the rest is read.
+ */
+export function gatherInboundFacts(
+  session: Session,
+  channel: Channel,
+  sender: InboundSender | undefined,
+  details: { inReplyTo?: string; connection?: Connection } = {},
+): InboundFacts {
+  const { inReplyTo } = details;
+  const openItems = sender ? openItemsWithContactValue(session, sender.kind, sender.key) : [];
+  return {
+    channel,
+    sender,
+    connection: details.connection ?? accepted,
+    listed: sender !== undefined && isListed(session, sender.key),
+    ...(inReplyTo
+      ? { reply: { to: inReplyTo, itemId: selectThreadItem(session.db, inReplyTo) ?? null } }
+      : {}),
+    openItems: openItems.map((item) => ({ id: item.id, type: item.type })),
+    known:
+      openItems.length > 0 ||
+      (sender !== undefined && ownersOf(session, sender.kind, sender.key).length > 0),
+  };
+}
+
+/**
+ * Carries out a decision in the caller's unit of work: starts the lead it calls for and logs the
+ * communication (the item it went to, or why not).
+ */
+export function recordInbound(
+  session: Session,
+  facts: InboundFacts,
+  decision: InboundDecision,
+  details: InboundDetails,
+): InboundResult {
+  session.requireWrite();
+  const crm = crmPartOf(decision);
+  const item =
+    crm?.action === 'create-lead'
+      ? addItem(session, { type: 'lead', source: facts.channel, ...details.lead })
+      : null;
+  const id = insertCommunication(session.db, {
+    channel: facts.channel,
+    at: nowIso(session),
+    from_value: facts.sender?.value ?? '',
+    from_key: facts.sender?.key ?? null,
+    subject: details.subject,
+    message_id: details.messageId ?? null,
+    in_reply_to: details.inReplyTo ?? null,
+    status: statusOf(decision),
+    item_id: item?.id ?? (crm && 'itemId' in crm ? crm.itemId : null),
+    reason: crm?.reason ?? notRegisteredReason,
+    decision: crm?.action ?? decision.action,
+    declined_reason: decision.action === 'declined' ? decision.reason : null,
+  });
+  const row = selectCommunication(session.db, id);
+  if (!row) throw new Error(`communication ${id} was not saved`);
+  const communication = toCommunication(row, mayUse(session, 'exceptions.view'));
+  return { communication, decision: decision.action, item };
+}
+
+/** Why a declined call that is not registered was not saved to the CRM. */
+const notRegisteredReason = 'declined calls are not saved to the CRM';
+
+function statusOf(decision: InboundDecision): CommunicationStatus {
+  if (decision.action === 'declined') return 'declined';
+  return decision.action === 'blocked' ? 'blocked' : 'saved';
+}
+
+/** Which part of a communication a value was given for (the command names its flag). */
+export type InboundField = 'sender' | 'phone' | 'email' | 'name';
+
+const fieldNames: Record<InboundField, string> = {
+  sender: 'the sender',
+  phone: 'the phone given',
+  email: 'the email given',
+  name: 'the name given',
+};
+
+/** A value of an inbound communication that cannot be used: which one, and what is wrong. */
+export class InboundValueError extends UsageError {
+  constructor(
+    readonly field: InboundField,
+    readonly problem: string,
+  ) {
+    super(`${fieldNames[field]}: ${problem}`);
+  }
 }
 
 export interface EmailIncoming {
@@ -103,7 +164,7 @@ export interface EmailIncoming {
 }
 
 export function receiveEmail(session: Session, email: EmailIncoming): InboundResult {
-  const sender = parseSender(normaliseEmail(email.from), '--from');
+  const sender = parseSender(normaliseEmail(email.from), 'sender');
   return receive(session, 'email', sender, {
     subject: email.subject,
     messageId: email.messageId,
@@ -118,7 +179,7 @@ export function receiveChat(
 ): InboundResult {
   const sender = parseSender(
     parseAnyContact(chat.from, chat.country ?? defaultCountry(session)),
-    '--from',
+    'sender',
   );
   return receive(session, 'chat', sender, {
     subject: chat.text ?? null,
@@ -133,14 +194,14 @@ export function submitForm(
   session: Session,
   form: { name: string; phone?: string; email?: string; country?: string },
 ): InboundResult {
-  const name = checkDisplayText(form.name, 'the --name of a form', { min: 1, max: 200 });
+  const name = formName(form.name);
   const country = form.country ?? defaultCountry(session);
   const phone =
     form.phone === undefined
       ? undefined
-      : parseSender(normalisePhone(form.phone, country), '--phone');
+      : parseSender(normalisePhone(form.phone, country), 'phone');
   const email =
-    form.email === undefined ? undefined : parseSender(normaliseEmail(form.email), '--email');
+    form.email === undefined ? undefined : parseSender(normaliseEmail(form.email), 'email');
   return receive(session, 'form', phone ?? email, {
     subject: name,
     lead: {
@@ -151,7 +212,24 @@ export function submitForm(
   });
 }
 
-export const communicationStatuses = ['saved', 'blocked'] as const;
+export interface CallIncoming {
+  /** The caller's number, any spelling. */
+  from: string;
+  /** Country for a national number (default: the default-country setting). */
+  country?: string;
+  /** Accepted, or declined by the step in front (blacklist, auto-block); default accepted. */
+  connection?: Connection;
+}
+
+/** DESIGN §4: an inbound call, once telephony has accepted or declined it. */
+export function receiveCall(session: Session, call: CallIncoming): InboundResult {
+  const sender = callerOf(session, call.from, call.country);
+  return receive(session, 'call', sender, {
+    subject: null,
+    connection: call.connection,
+    lead: { title: `Call from ${sender.value}`, phones: [sender.value] },
+  });
+}
 
 /** The communication log of a channel, read as it is printed. */
 export function listCommunications(
@@ -178,59 +256,50 @@ export function listCommunications(
 /** What a user without exceptions.view reads as the reason a communication was not saved. */
 export const withheldReason = 'not saved to the CRM';
 
-interface ReceiveDetails {
-  subject: string | null;
-  messageId?: string;
-  inReplyTo?: string;
-  lead: { title: string; phones?: string[]; emails?: string[] };
-}
-
 function receive(
   session: Session,
   channel: Channel,
   sender: InboundSender | undefined,
-  details: ReceiveDetails,
-) {
+  details: InboundDetails & { connection?: Connection },
+): InboundResult {
   session.requireWrite();
-  const decision = decideInbound(session, channel, sender, details.inReplyTo);
-  let item: Item | null = null;
-  if (decision.action === 'create-lead') {
-    item = addItem(session, { type: 'lead', source: channel, ...details.lead });
-  }
-  const itemId = item?.id ?? ('itemId' in decision ? decision.itemId : null);
-  const id = insertCommunication(session.db, {
-    channel,
-    at: nowIso(session),
-    from_value: sender?.value ?? '',
-    from_key: sender?.key ?? null,
-    subject: details.subject,
-    message_id: details.messageId ?? null,
-    in_reply_to: details.inReplyTo ?? null,
-    status: decision.action === 'blocked' ? 'blocked' : 'saved',
-    item_id: itemId,
-    reason: decision.reason,
-  });
-  const row = selectCommunication(session.db, id);
-  if (!row) throw new Error(`communication ${id} was not saved`);
-  const communication = toCommunication(row, mayUse(session, 'exceptions.view'));
-  return { communication, decision: decision.action, item };
+  const facts = gatherInboundFacts(session, channel, sender, details);
+  return recordInbound(session, facts, decideInbound(facts), details);
+}
+
+/** The caller of a call as the decision knows senders: a number in any spelling, in E.164. */
+export function callerOf(session: Session, from: string, country?: string): InboundSender {
+  return parseSender(normalisePhone(from, country ?? defaultCountry(session)), 'sender');
 }
 
 function parseAnyContact(raw: string, country: string | undefined): Normalised {
   return raw.includes('@') ? normaliseEmail(raw) : normalisePhone(raw, country);
 }
 
-function parseSender(normalised: Normalised, flag: string): InboundSender {
-  if (!normalised.ok) throw new UsageError(`${flag}: ${normalised.message} (${normalised.reason})`);
+function parseSender(normalised: Normalised, field: InboundField): InboundSender {
+  if (!normalised.ok) {
+    throw new InboundValueError(field, `${normalised.message} (${normalised.reason})`);
+  }
   return { kind: normalised.kind, key: normalised.key, value: normalised.value };
+}
+
+function formName(name: string): string {
+  try {
+    return checkDisplayText(name, 'a name', { min: 1, max: 200 });
+  } catch (error) {
+    if (error instanceof UsageError) throw new InboundValueError('name', error.message);
+    throw error;
+  }
 }
 
 /**
  * A log entry as this user may read it: whether a value is on the exceptions list is itself
- * protected (exceptions.view), so without it a blocked entry says only that it was not saved.
+ * protected (exceptions.view), so without it an entry the list decided says only that it was
+ * not saved. A declined call's reason says why it was declined first.
  */
 function toCommunication(row: CommunicationRow, revealExceptions: boolean): Communication {
-  const blocked = row.status === 'blocked';
+  const byTheList = row.status === 'blocked' || row.decision === 'blocked';
+  const reason = byTheList && !revealExceptions ? withheldReason : row.reason;
   return {
     id: row.id,
     channel: row.channel as Channel,
@@ -239,8 +308,8 @@ function toCommunication(row: CommunicationRow, revealExceptions: boolean): Comm
     subject: row.subject,
     messageId: row.message_id,
     inReplyTo: row.in_reply_to,
-    status: row.status as 'saved' | 'blocked',
+    status: row.status as CommunicationStatus,
     itemId: row.item_id,
-    reason: blocked && !revealExceptions ? withheldReason : row.reason,
+    reason: row.declined_reason === null ? reason : `${row.declined_reason}; ${reason}`,
   };
 }

@@ -226,6 +226,16 @@ const migrations: Migration[] = [
       CREATE INDEX history_by_operation ON history(operation_id);
     `,
   },
+  {
+    version: 7,
+    name: 'the communication log keeps the decision taken and why a call was declined',
+    sql: `
+      ALTER TABLE communications ADD COLUMN decision TEXT;
+      ALTER TABLE communications ADD COLUMN declined_reason TEXT;
+      -- A sender's communications in time order: a number's calls in a window (auto-block).
+      CREATE INDEX communications_by_sender ON communications(from_key, at);
+    `,
+  },
 ];
 
 /**

@@ -219,6 +219,9 @@ describe('migrations', () => {
         DROP INDEX exceptions_by_comment;
         DROP INDEX history_by_operation;
         ALTER TABLE history DROP COLUMN operation_id;
+        DROP INDEX communications_by_sender;
+        ALTER TABLE communications DROP COLUMN decision;
+        ALTER TABLE communications DROP COLUMN declined_reason;
         PRAGMA user_version = 3;
       `);
     });

@@ -1,8 +1,9 @@
 import { userInfo } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.js';
+import { type Channel, decideInbound, type InboundSender } from '../../src/inbound/decide.js';
 import type { Communication, InboundResult } from '../../src/inbound/service.js';
-import { decideInbound } from '../../src/inbound/service.js';
+import { gatherInboundFacts } from '../../src/inbound/service.js';
 import { Session } from '../../src/session.js';
 import { openStore } from '../../src/store/store.js';
 import { newStore } from '../helpers.js';
@@ -448,33 +449,57 @@ describe('decideInbound (the one place that decides)', () => {
         clock: fixedClock(new Date(now)),
         actor: { login: userInfo().username, cause: { kind: 'user', id: null }, command: null },
       });
+      const facts = (channel: Channel, sender: InboundSender | undefined, inReplyTo?: string) =>
+        gatherInboundFacts(session, channel, sender, { inReplyTo });
       const phone = { kind: 'phone' as const, key: '+442079460958', value: '+442079460958' };
       const email = { kind: 'email' as const, key: 'spam@example.com', value: 'spam@example.com' };
       const other = { kind: 'phone' as const, key: '+16502530000', value: '+16502530000' };
-      expect(decideInbound(session, 'call', phone)).toEqual({
+      expect(decideInbound(facts('call', phone))).toEqual({
         action: 'blocked',
         reason: '+442079460958 is on the exceptions list: not saved to the CRM',
       });
-      expect(decideInbound(session, 'email', email).action).toBe('blocked');
-      expect(decideInbound(session, 'chat', phone).action).toBe('create-lead');
-      expect(decideInbound(session, 'form', email).action).toBe('create-lead');
-      expect(decideInbound(session, 'call', other)).toEqual({
+      expect(decideInbound(facts('email', email)).action).toBe('blocked');
+      expect(decideInbound(facts('chat', phone)).action).toBe('create-lead');
+      expect(decideInbound(facts('form', email)).action).toBe('create-lead');
+      expect(decideInbound(facts('call', other))).toEqual({
         action: 'create-lead',
         reason: 'no open item holds +16502530000',
       });
-      expect(decideInbound(session, 'email', email, 'm1')).toEqual({
+      expect(decideInbound(facts('email', email, 'm1'))).toEqual({
         action: 'attach-to-thread',
         itemId: 1,
         reason: 'reply to message m1, saved to its item',
       });
       // Only emails have threads: a call "in reply to" is decided by the list.
-      expect(decideInbound(session, 'call', phone, 'm1').action).toBe('blocked');
-      expect(decideInbound(session, 'form', undefined)).toEqual({
+      expect(decideInbound(facts('call', phone, 'm1')).action).toBe('blocked');
+      expect(decideInbound(facts('form', undefined))).toEqual({
         action: 'create-lead',
         reason: 'a new enquiry',
       });
     } finally {
       store.close();
     }
+  });
+});
+
+describe('a value that cannot be used is refused naming its flag (the service names the field)', () => {
+  it.each([
+    [['email', 'incoming', '--from', 'x', '--subject', 's'], '--from: "x" is not an email address'],
+    [['chat', 'incoming', '--from', 'abc'], '--from: "abc" is not a phone number'],
+    [['form', 'submit', '--name', 'x', '--phone', 'abc'], '--phone: "abc" is not a phone number'],
+    [['form', 'submit', '--name', 'x', '--email', 'y'], '--email: "y" is not an email address'],
+    [['form', 'submit', '--name', 'a\u202Eb'], '--name: a name holds a bidi control character'],
+  ])('%j', async (argv, message) => {
+    const { cli } = await newStore({ now });
+    const result = await cli(argv);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.startsWith(`error: ${message}`), result.stderr).toBe(true);
+    expect(await items(cli)).toEqual([]);
+  });
+
+  it('every log takes --status declined (calls that never connected); none here', async () => {
+    const { cli } = await newStore({ now });
+    await run(cli, ['email', 'incoming', '--from', 'a@example.com', '--subject', 's']);
+    expect(await log(cli, 'email', ['--status', 'declined'])).toEqual([]);
   });
 });
