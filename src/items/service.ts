@@ -13,11 +13,8 @@ import { NotFoundError, UsageError } from '../errors.js';
 import { type HistoryEntry, listHistory, recordChange } from '../history/service.js';
 import { afterOffset, inPages, type Listing } from '../listing.js';
 import {
-  findStageRow,
   firstStage,
   getPipeline,
-  getStage,
-  getStageById,
   matchingStage,
   type Pipeline,
   removePipeline,
@@ -25,7 +22,7 @@ import {
   requireType,
   type Semantic,
   type Stage,
-  stageNotFound,
+  stageOf,
 } from '../pipelines/service.js';
 import { nowIso, type Session, systemLogin } from '../session.js';
 import { getSetting } from '../settings/service.js';
@@ -96,9 +93,7 @@ export function addItem(session: Session, options: AddItemOptions): Item {
     );
   }
   const points = ownPoints(session, pipeline.type, options);
-  const stage = options.stage
-    ? getStage(session, pipeline.id, options.stage)
-    : firstStage(session, pipeline.id);
+  const stage = options.stage ? stageOf(pipeline, options.stage) : firstStage(pipeline);
   if (options.contact !== undefined) getContact(session, options.contact);
   if (options.company !== undefined) getCompany(session, options.company);
   const at = nowIso(session);
@@ -180,8 +175,7 @@ export function listItems(session: Session, options: ListItemsOptions): Listing<
   if (options.pipeline !== undefined || options.stage !== undefined) {
     const pipeline = getPipeline(session, options.pipeline, options.type);
     filter.pipelineId = pipeline.id;
-    if (options.stage !== undefined)
-      filter.stageId = getStage(session, pipeline.id, options.stage).id;
+    if (options.stage !== undefined) filter.stageId = stageOf(pipeline, options.stage).id;
   }
   if (options.responsible !== undefined)
     filter.responsibleId = userIdOf(session, options.responsible);
@@ -370,8 +364,7 @@ export function moveItems(
   if (options.fromStage !== undefined) {
     const pipeline = getPipeline(session, options.fromPipeline ?? options.pipeline);
     // A stage may hold hundreds of thousands of items: no spread into push().
-    for (const id of itemIdsInStage(session, getStage(session, pipeline.id, options.fromStage).id))
-      ids.push(id);
+    for (const id of itemIdsInStage(session, stageOf(pipeline, options.fromStage).id)) ids.push(id);
   }
   const result: MoveItemsResult = { moved: 0, unchanged: 0, moves: [] };
   const pipelines = new Map<string, Pipeline>();
@@ -391,8 +384,8 @@ export function moveItems(
       : pipelineOf(String(item.pipeline.id), item.type);
     const stage =
       options.stage === undefined
-        ? matchingStage(session, getStageById(session, item.stage.id), target.id)
-        : findStage(target, options.stage);
+        ? matchingStage(item.stage, target)
+        : stageOf(target, options.stage);
     if (stage.id === item.stage.id) {
       result.unchanged++;
     } else {
@@ -426,9 +419,7 @@ export function moveItemsOutOfStage(
       `--move-items-to names the pipeline being removed ("${target.name}"): name another ${to.type} pipeline for its items`,
     );
   }
-  const stage = to.stage
-    ? getStage(session, target.id, to.stage)
-    : matchingStage(session, from, target.id);
+  const stage = to.stage ? stageOf(target, to.stage) : matchingStage(from, target);
   if (stage.id === from.id) {
     throw new UsageError(
       `--move-items-to names the stage being removed ("${from.name}"): name another stage of "${target.name}" for its items`,
@@ -466,7 +457,7 @@ export function removeStageMovingItems(
 ): Stage & { items: number } {
   session.requireWrite('removing a stage');
   const target = getPipeline(session, options.pipeline, options.type);
-  const doomed = getStage(session, target.id, options.stage);
+  const doomed = stageOf(target, options.stage);
   let moved = 0;
   if (options.moveItemsTo !== undefined) {
     moved = moveItemsOutOfStage(session, doomed, {
@@ -526,12 +517,6 @@ function applyMove(session: Session, item: Item, pipeline: Pipeline, stage: Stag
     from: { pipelineId: item.pipeline.id, stageId: item.stage.id },
     to: { pipelineId: pipeline.id, stageId: stage.id },
   });
-}
-
-function findStage(pipeline: Pipeline, ref: string): Stage {
-  const stage = findStageRow(pipeline.stages, ref);
-  if (!stage) throw new NotFoundError(stageNotFound(ref, pipeline.name, pipeline.stages));
-  return stage;
 }
 
 function toItems(session: Session, rows: ItemRow[]): Item[] {

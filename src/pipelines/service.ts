@@ -289,25 +289,18 @@ export function listStages(session: Session, pipelineRef?: string, type?: string
   return getPipeline(session, pipelineRef, type).stages;
 }
 
-/** Finds a stage of a pipeline by id or name (case-insensitive). */
-export function getStage(session: Session, pipelineId: number, ref: string): Stage {
-  const stages = selectStages(session.db, pipelineId);
-  const found = findStageRow(stages, ref);
-  if (!found) {
-    const pipeline = selectPipelineById(session.db, pipelineId);
-    throw new NotFoundError(stageNotFound(ref, pipeline?.name ?? String(pipelineId), stages));
-  }
-  return toStage(found);
+/** The stage `ref` names in a pipeline: by id, or by name (case-insensitive). */
+export function stageOf(pipeline: Pipeline, ref: string): Stage {
+  const found = findStageRow(pipeline.stages, ref);
+  if (!found) throw new NotFoundError(stageNotFound(ref, pipeline.name, pipeline.stages));
+  return found;
 }
 
 /**
  * The stage `ref` names among `stages`: by id when it is digits only (a name never is, though an
  * older store may hold one: that stage is addressed by its id), else by name, case-insensitive.
  */
-export function findStageRow<T extends { id: number; name: string }>(
-  stages: T[],
-  ref: string,
-): T | undefined {
+function findStageRow(stages: Stage[], ref: string): Stage | undefined {
   const wanted = ref.trim();
   if (wanted === '') throw new UsageError('name a stage (its name or id), not an empty one');
   if (isIdReference(wanted)) return stages.find((s) => String(s.id) === wanted);
@@ -315,11 +308,7 @@ export function findStageRow<T extends { id: number; name: string }>(
 }
 
 /** "no stage …; stages: …", pointing at a stage whose old numeric name was meant. */
-export function stageNotFound(
-  ref: string,
-  pipelineName: string,
-  stages: { id: number; name: string }[],
-): string {
+function stageNotFound(ref: string, pipelineName: string, stages: Stage[]): string {
   const wanted = ref.trim();
   const named = isIdReference(wanted) ? stages.find((s) => s.name === wanted) : undefined;
   const hint = named
@@ -335,10 +324,10 @@ export function getStageById(session: Session, id: number): Stage {
 }
 
 /** The stage new items start in: the first stage of the pipeline. */
-export function firstStage(session: Session, pipelineId: number): Stage {
-  const [first] = selectStages(session.db, pipelineId);
-  if (!first) throw new NotFoundError(`pipeline ${pipelineId} has no stages`);
-  return toStage(first);
+export function firstStage(pipeline: Pipeline): Stage {
+  const [first] = pipeline.stages;
+  if (!first) throw new NotFoundError(`pipeline ${pipeline.id} has no stages`);
+  return first;
 }
 
 export interface AddStageOptions {
@@ -353,7 +342,7 @@ export function addStage(session: Session, options: AddStageOptions): Stage {
   const name = checkName(options.name, 'stage');
   const semantic = options.semantic ?? 'process';
   session.requireWrite();
-  const pipeline = toPipeline(session.db, resolvePipeline(session, options.pipeline, options.type));
+  const pipeline = getPipeline(session, options.pipeline, options.type);
   if (pipeline.stages.some((s) => s.name.toLowerCase() === name.toLowerCase())) {
     throw new ConflictError(`pipeline "${pipeline.name}" already has a stage "${name}"`);
   }
@@ -365,7 +354,7 @@ export function addStage(session: Session, options: AddStageOptions): Stage {
   }
   const order = pipeline.stages.map((s) => ({ id: s.id, semantic: s.semantic, name: s.name }));
   const index = options.after
-    ? order.findIndex((s) => s.id === getStage(session, pipeline.id, options.after ?? '').id) + 1
+    ? order.findIndex((s) => s.id === stageOf(pipeline, options.after ?? '').id) + 1
     : defaultInsertIndex(order, semantic);
   const id = insertStage(session.db, {
     pipelineId: pipeline.id,
@@ -396,9 +385,9 @@ export interface StageRefOptions {
 export function renameStage(session: Session, options: StageRefOptions, newName: string): Stage {
   const name = checkName(newName, 'stage');
   session.requireWrite();
-  const pipeline = resolvePipeline(session, options.pipeline, options.type);
-  const stage = getStage(session, pipeline.id, options.stage);
-  const clash = selectStages(session.db, pipeline.id).find(
+  const pipeline = getPipeline(session, options.pipeline, options.type);
+  const stage = stageOf(pipeline, options.stage);
+  const clash = pipeline.stages.find(
     (s) => s.id !== stage.id && s.name.toLowerCase() === name.toLowerCase(),
   );
   if (clash) throw new ConflictError(`pipeline "${pipeline.name}" already has a stage "${name}"`);
@@ -419,16 +408,16 @@ export interface MoveStageOptions extends StageRefOptions {
 
 export function moveStage(session: Session, options: MoveStageOptions): Stage[] {
   session.requireWrite();
-  const pipeline = resolvePipeline(session, options.pipeline, options.type);
-  const stage = getStage(session, pipeline.id, options.stage);
-  const order = selectStages(session.db, pipeline.id).filter((s) => s.id !== stage.id);
+  const pipeline = getPipeline(session, options.pipeline, options.type);
+  const stage = stageOf(pipeline, options.stage);
+  const order = pipeline.stages.filter((s) => s.id !== stage.id);
   const index = options.after
-    ? order.findIndex((s) => s.id === getStage(session, pipeline.id, options.after ?? '').id) + 1
+    ? order.findIndex((s) => s.id === stageOf(pipeline, options.after ?? '').id) + 1
     : 0;
   if (options.after && index === 0) {
     throw new UsageError('a stage cannot be placed after itself');
   }
-  order.splice(index, 0, { ...stage, pipeline_id: pipeline.id });
+  order.splice(index, 0, stage);
   checkStageOrder(order, pipeline.name);
   updateStagePositions(
     session.db,
@@ -445,9 +434,9 @@ export function moveStage(session: Session, options: MoveStageOptions): Stage[] 
 /** Removes a stage that holds no items (the caller moves them first). */
 export function removeStage(session: Session, options: StageRefOptions): Stage {
   session.requireWrite();
-  const pipeline = resolvePipeline(session, options.pipeline, options.type);
-  const stage = getStage(session, pipeline.id, options.stage);
-  const rest = selectStages(session.db, pipeline.id).filter((s) => s.id !== stage.id);
+  const pipeline = getPipeline(session, options.pipeline, options.type);
+  const stage = stageOf(pipeline, options.stage);
+  const rest = pipeline.stages.filter((s) => s.id !== stage.id);
   checkStageOrder(rest, pipeline.name);
   refuseIfHoldsItems(
     () => deleteStage(session.db, stage.id),
@@ -469,13 +458,12 @@ export function removeStage(session: Session, options: StageRefOptions): Stage {
  * The stage of `target` pipeline that corresponds to `stage`: the one with the same name,
  * else the first with the same semantic. Used when items change pipeline.
  */
-export function matchingStage(session: Session, stage: Stage, targetPipelineId: number): Stage {
-  const stages = selectStages(session.db, targetPipelineId).map(toStage);
+export function matchingStage(stage: Pick<Stage, 'name' | 'semantic'>, target: Pipeline): Stage {
   const match =
-    stages.find((s) => s.name.toLowerCase() === stage.name.toLowerCase()) ??
-    stages.find((s) => s.semantic === stage.semantic) ??
-    stages[0];
-  if (!match) throw new NotFoundError(`pipeline ${targetPipelineId} has no stages`);
+    target.stages.find((s) => s.name.toLowerCase() === stage.name.toLowerCase()) ??
+    target.stages.find((s) => s.semantic === stage.semantic) ??
+    target.stages[0];
+  if (!match) throw new NotFoundError(`pipeline ${target.id} has no stages`);
   return match;
 }
 
