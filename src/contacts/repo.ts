@@ -1,4 +1,4 @@
-import { likePattern } from '../store/sql.js';
+import { given, likePattern, whereOf } from '../store/sql.js';
 import type { Database } from '../store/store.js';
 
 export type OwnerType = 'item' | 'contact' | 'company';
@@ -59,18 +59,14 @@ export interface PartyFilter {
   offset?: number;
 }
 
-function partyWhere(filter: PartyFilter): { clause: string; params: Record<string, unknown> } {
-  const where: string[] = [];
-  const params: Record<string, unknown> = {};
-  if (filter.nameContains !== undefined) {
-    where.push(`name LIKE @pattern ESCAPE '\\'`);
-    params.pattern = likePattern(filter.nameContains);
-  }
-  if (filter.ids !== undefined) {
-    where.push(`id IN (SELECT value FROM json_each(@ids))`);
-    params.ids = JSON.stringify(filter.ids);
-  }
-  return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+function partyWhere(filter: PartyFilter) {
+  return whereOf([
+    given(
+      filter.nameContains === undefined ? undefined : likePattern(filter.nameContains),
+      `name LIKE @pattern ESCAPE '\\'`,
+    ),
+    given(filter.ids && JSON.stringify(filter.ids), 'id IN (SELECT value FROM json_each(@ids))'),
+  ]);
 }
 
 /** The contacts or companies matching a filter in id order, read lazily. */

@@ -1,4 +1,4 @@
-import { statement } from '../store/sql.js';
+import { given, statement, whereOf } from '../store/sql.js';
 import type { Database } from '../store/store.js';
 
 export interface HistoryRow {
@@ -36,30 +36,14 @@ export interface HistoryFilter {
   offset?: number;
 }
 
-function historyWhere(filter: HistoryFilter): { clause: string; params: Record<string, unknown> } {
-  const where: string[] = [];
-  const params: Record<string, unknown> = {};
-  if (filter.entityType !== undefined) {
-    where.push('entity_type = @entityType');
-    params.entityType = filter.entityType;
-  }
-  if (filter.entityId !== undefined) {
-    where.push('entity_id = @entityId');
-    params.entityId = filter.entityId;
-  }
-  if (filter.actor !== undefined) {
-    where.push('actor = @actor COLLATE NOCASE');
-    params.actor = filter.actor;
-  }
-  filter.hiddenEntityTypes?.forEach((type, i) => {
-    where.push(`entity_type != @hidden${i}`);
-    params[`hidden${i}`] = type;
-  });
-  if (filter.since !== undefined) {
-    where.push('at >= @since');
-    params.since = filter.since;
-  }
-  return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+function historyWhere(filter: HistoryFilter) {
+  return whereOf([
+    given(filter.entityType, 'entity_type = @entityType'),
+    given(filter.entityId, 'entity_id = @entityId'),
+    given(filter.actor, 'actor = @actor COLLATE NOCASE'),
+    ...(filter.hiddenEntityTypes ?? []).map((type, i) => given(type, `entity_type != @hidden${i}`)),
+    given(filter.since, 'at >= @since'),
+  ]);
 }
 
 export function selectHistory(db: Database, filter: HistoryFilter): HistoryRow[] {

@@ -1,4 +1,4 @@
-import { likePattern } from '../store/sql.js';
+import { given, likePattern, whereOf } from '../store/sql.js';
 import type { Database } from '../store/store.js';
 
 export interface ItemRow {
@@ -75,42 +75,29 @@ export interface ItemFilter {
   offset?: number;
 }
 
-function itemWhere(filter: ItemFilter): { clause: string; params: Record<string, unknown> } {
-  const where: string[] = [];
-  const params: Record<string, unknown> = {};
-  if (filter.ids !== undefined) {
-    where.push('i.id IN (SELECT value FROM json_each(@ids))');
-    params.ids = JSON.stringify(filter.ids);
-  }
-  if (filter.type !== undefined) {
-    where.push('i.type = @type');
-    params.type = filter.type;
-  }
-  if (filter.pipelineId !== undefined) {
-    where.push('i.pipeline_id = @pipelineId');
-    params.pipelineId = filter.pipelineId;
-  }
-  if (filter.stageId !== undefined) {
-    where.push('i.stage_id = @stageId');
-    params.stageId = filter.stageId;
-  }
-  if (filter.responsibleId !== undefined) {
-    where.push('i.responsible_id = @responsibleId');
-    params.responsibleId = filter.responsibleId;
-  }
-  if (filter.titleContains !== undefined) {
-    where.push(`i.title LIKE @title ESCAPE '\\'`);
-    params.title = likePattern(filter.titleContains);
-  }
-  if (filter.holders !== undefined) {
-    where.push(`(i.id IN (SELECT value FROM json_each(@holderItems))
+function itemWhere(filter: ItemFilter) {
+  const { holders } = filter;
+  return whereOf([
+    given(filter.ids && JSON.stringify(filter.ids), 'i.id IN (SELECT value FROM json_each(@ids))'),
+    given(filter.type, 'i.type = @type'),
+    given(filter.pipelineId, 'i.pipeline_id = @pipelineId'),
+    given(filter.stageId, 'i.stage_id = @stageId'),
+    given(filter.responsibleId, 'i.responsible_id = @responsibleId'),
+    given(
+      filter.titleContains === undefined ? undefined : likePattern(filter.titleContains),
+      `i.title LIKE @title ESCAPE '\\'`,
+    ),
+    holders && [
+      `(i.id IN (SELECT value FROM json_each(@holderItems))
       OR i.contact_id IN (SELECT value FROM json_each(@holderContacts))
-      OR i.company_id IN (SELECT value FROM json_each(@holderCompanies)))`);
-    params.holderItems = JSON.stringify(filter.holders.itemIds);
-    params.holderContacts = JSON.stringify(filter.holders.contactIds);
-    params.holderCompanies = JSON.stringify(filter.holders.companyIds);
-  }
-  return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+      OR i.company_id IN (SELECT value FROM json_each(@holderCompanies)))`,
+      {
+        holderItems: JSON.stringify(holders.itemIds),
+        holderContacts: JSON.stringify(holders.contactIds),
+        holderCompanies: JSON.stringify(holders.companyIds),
+      },
+    ],
+  ]);
 }
 
 export function selectItems(db: Database, filter: ItemFilter): ItemRow[] {

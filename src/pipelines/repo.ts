@@ -1,3 +1,4 @@
+import { given, whereOf } from '../store/sql.js';
 import type { Database } from '../store/store.js';
 
 export type Semantic = 'process' | 'success' | 'failure';
@@ -65,12 +66,10 @@ export function insertType(
 }
 
 export function selectPipelines(db: Database, type?: string): PipelineRow[] {
-  if (type === undefined) {
-    return db.prepare('SELECT * FROM pipelines ORDER BY type, id').all() as PipelineRow[];
-  }
+  const { clause, params } = whereOf([given(type, 'type = @type')]);
   return db
-    .prepare('SELECT * FROM pipelines WHERE type = ? ORDER BY id')
-    .all(type) as PipelineRow[];
+    .prepare(`SELECT * FROM pipelines ${clause} ORDER BY type, id`)
+    .all(params) as PipelineRow[];
 }
 
 export function selectPipelineById(db: Database, id: number): PipelineRow | undefined {
