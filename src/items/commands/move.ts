@@ -1,14 +1,9 @@
 import type { Command } from '@commander-js/extra-typings';
 import type { Context } from '../../cli/context.js';
-import {
-  formatOf,
-  printRecord,
-  tableAskedFor,
-  type View,
-  withOutputOptions,
-} from '../../cli/output.js';
+import { type View, withOutputOptions } from '../../cli/output.js';
 import { examples, parseIds } from '../../cli/parse.js';
 import { type Progress, startProgress } from '../../cli/progress.js';
+import { printResult } from '../../cli/result.js';
 import { UsageError } from '../../errors.js';
 import { type MoveItemsResult, moveItems } from '../service.js';
 
@@ -74,16 +69,13 @@ export function itemMove(item: Command, ctx: Context): void {
       } finally {
         progress?.stop();
       }
-      const summary = { dryRun, ...result };
-      if (formatOf(options) !== 'table' || options.fields || tableAskedFor(options)) {
-        await printRecord(ctx, summary, options, moveView);
-        return;
-      }
-      for (const move of result.moves) {
-        ctx.out(`${move.id}\t${move.from.stage} → ${move.to.stage}`);
-      }
-      ctx.note(
-        `${dryRun ? 'Would move' : 'Moved'} ${result.moved} item(s); ${result.unchanged} already there`,
-      );
+      await printResult(ctx, options, { dryRun, ...result }, moveView, () => {
+        for (const move of result.moves) {
+          ctx.out(`${move.id}\t${move.from.stage} → ${move.to.stage}`);
+        }
+        ctx.note(
+          `${dryRun ? 'Would move' : 'Moved'} ${result.moved} item(s); ${result.unchanged} already there`,
+        );
+      });
     });
 }
