@@ -403,12 +403,12 @@ export function moveItems(
 }
 
 /** The ids of the items in a stage, e.g. to move them all. */
-export function itemIdsInStage(session: Session, stageId: number): number[] {
+function itemIdsInStage(session: Session, stageId: number): number[] {
   return selectItemIdsInStage(session.db, stageId);
 }
 
 /** Moves every item of a stage to the matching stage of another pipeline (or a stage of the same). */
-export function moveItemsOutOfStage(
+function moveItemsOutOfStage(
   session: Session,
   from: Stage,
   to: { pipeline?: string; stage?: string; type: string },

@@ -317,7 +317,7 @@ function stageNotFound(ref: string, pipelineName: string, stages: Stage[]): stri
   return `no stage "${ref}" in pipeline "${pipelineName}"${hint}; stages: ${stages.map((s) => s.name).join(', ')}`;
 }
 
-export function getStageById(session: Session, id: number): Stage {
+function getStageById(session: Session, id: number): Stage {
   const row = selectStageById(session.db, id);
   if (!row) throw new NotFoundError(`no stage with id ${id}`);
   return toStage(row);
@@ -610,7 +610,7 @@ function checkName(name: string, what: 'pipeline' | 'stage'): string {
 }
 
 /** A reference of ASCII digits only is an id, never a name (DESIGN §1). */
-export function isIdReference(ref: string): boolean {
+function isIdReference(ref: string): boolean {
   return /^\d+$/.test(ref.trim());
 }
 

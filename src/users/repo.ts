@@ -41,10 +41,6 @@ export function selectUserByLogin(db: Database, login: string): UserRow | undefi
   return db.prepare(`${userSelect} WHERE u.login = ?`).get(login) as UserRow | undefined;
 }
 
-export function selectUserById(db: Database, id: number): UserRow | undefined {
-  return db.prepare(`${userSelect} WHERE u.id = ?`).get(id) as UserRow | undefined;
-}
-
 export function insertUser(
   db: Database,
   user: {
