@@ -69,29 +69,28 @@ export type PartyKind = 'contact' | 'company';
 
 const tableOf: Record<PartyKind, PartyTable> = { contact: 'contacts', company: 'companies' };
 
-/**
- * Normalises the phones and emails given on the command line; the first bad one is a
- * usage error that names the value and the reason.
- */
+/** A phone or email that cannot be stored: the value as given, and why (a reason code). */
+export class ContactValueError extends UsageError {
+  constructor(
+    readonly kind: 'phone' | 'email',
+    readonly raw: string,
+    readonly reason: string,
+    readonly detail: string,
+  ) {
+    super(`${kind} ${JSON.stringify(raw)}: ${detail} (${reason})`);
+  }
+}
+
+/** Normalises phones and emails to store; the first bad one is a ContactValueError. */
 export function parseContactDetails(
   session: Session,
   details: { phones?: string[]; emails?: string[]; country?: string },
 ): ContactPoint[] {
   const country = details.phones?.length ? (details.country ?? defaultCountry(session)) : undefined;
-  const points: ContactPoint[] = [];
-  for (const raw of details.phones ?? []) {
-    const result = normalisePhone(raw, country);
-    if (!result.ok)
-      throw new UsageError(`--phone ${JSON.stringify(raw)}: ${result.message} (${result.reason})`);
-    points.push({ kind: 'phone', value: result.value, key: result.key, raw });
-  }
-  for (const raw of details.emails ?? []) {
-    const result = normaliseEmail(raw);
-    if (!result.ok)
-      throw new UsageError(`--email ${JSON.stringify(raw)}: ${result.message} (${result.reason})`);
-    points.push({ kind: 'email', value: result.value, key: result.key, raw });
-  }
-  return dedupe(points);
+  return dedupe([
+    ...(details.phones ?? []).map((raw) => contactPointOf('phone', raw, country)),
+    ...(details.emails ?? []).map((raw) => contactPointOf('email', raw)),
+  ]);
 }
 
 /** Reads one phone or email given as a filter; any spelling of a number matches. */
@@ -101,12 +100,14 @@ export function parseLookupValue(
   raw: string,
   country?: string,
 ): string {
-  const [point] = parseContactDetails(
-    session,
-    kind === 'phone' ? { phones: [raw], country } : { emails: [raw] },
-  );
-  if (!point) throw new UsageError(`--${kind} needs a value`);
-  return point.key;
+  const phoneCountry = kind === 'phone' ? (country ?? defaultCountry(session)) : undefined;
+  return contactPointOf(kind, raw, phoneCountry).key;
+}
+
+function contactPointOf(kind: 'phone' | 'email', raw: string, country?: string): ContactPoint {
+  const result = kind === 'phone' ? normalisePhone(raw, country) : normaliseEmail(raw);
+  if (!result.ok) throw new ContactValueError(kind, raw, result.reason, result.message);
+  return { kind, value: result.value, key: result.key, raw };
 }
 
 /**

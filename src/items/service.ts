@@ -44,6 +44,48 @@ import {
 export const itemSources = ['manual', 'call', 'email', 'form', 'chat', 'import'] as const;
 export type ItemSource = (typeof itemSources)[number];
 
+/** A custom field an item cannot take: not a field name, or no value where one is needed. */
+export class FieldError extends UsageError {
+  /** What is wrong with it. */
+  readonly detail: string;
+
+  constructor(
+    readonly key: string,
+    readonly problem: 'bad-name' | 'no-value',
+  ) {
+    const detail =
+      problem === 'bad-name'
+        ? "a field name is a letter or '_' then letters, digits, '_', '.', '-'"
+        : 'needs a value';
+    super(`field "${key}": ${detail}`);
+    this.detail = detail;
+  }
+}
+
+/** Phones and emails given for an item that takes them from its contact or company. */
+export class ClientDetailsError extends UsageError {
+  constructor(readonly type: string) {
+    super(`a ${type} takes its phones and emails from its contact or company`);
+  }
+}
+
+/** Items of a pipeline or stage being removed, told to move into it. */
+export class MoveIntoRemovedError extends UsageError {
+  constructor(
+    readonly removing: 'pipeline' | 'stage',
+    /** The name of the pipeline or stage being removed. */
+    readonly removed: string,
+    /** Where the items were to go. */
+    readonly target: { name: string; type: string },
+  ) {
+    super(
+      removing === 'pipeline'
+        ? `the items of pipeline "${removed}" cannot move into it while it is removed: they need another ${target.type} pipeline`
+        : `the items of stage "${removed}" cannot move into it while it is removed: they need another stage of "${target.name}"`,
+    );
+  }
+}
+
 /** DESIGN §8a item. */
 export interface Item {
   id: number;
@@ -192,7 +234,7 @@ export function listItems(session: Session, options: ListItemsOptions): Listing<
       companyIds: idsOf('company'),
     };
     // Two value filters must both hold: the second narrows to the items the first found.
-    // (Over all of them: --limit/--offset apply to the final result only.)
+    // (Over all of them: the limit and offset apply to the final result only.)
     if (filter.holders) {
       const narrowed = { ...filter, limit: undefined, offset: undefined };
       filter.ids = selectItems(session.db, narrowed).map((r) => r.id);
@@ -224,7 +266,7 @@ export interface UpdateItemOptions {
   country?: string;
 }
 
-/** Changes an item's fields (not its stage: see moveItems). `--field key=` removes a field. */
+/** Changes an item's fields (not its stage: see moveItems). A field given as empty is removed. */
 export function updateItem(session: Session, id: number, options: UpdateItemOptions): Item {
   const title = options.title === undefined ? undefined : checkTitle(options.title);
   session.requireWrite();
@@ -415,16 +457,10 @@ function moveItemsOutOfStage(
 ): MoveItemsResult {
   const target = getPipeline(session, to.pipeline, to.type);
   if (to.stage === undefined && target.id === from.pipelineId) {
-    throw new UsageError(
-      `--move-items-to names the pipeline being removed ("${target.name}"): name another ${to.type} pipeline for its items`,
-    );
+    throw new MoveIntoRemovedError('pipeline', target.name, target);
   }
   const stage = to.stage ? stageOf(target, to.stage) : matchingStage(from, target);
-  if (stage.id === from.id) {
-    throw new UsageError(
-      `--move-items-to names the stage being removed ("${from.name}"): name another stage of "${target.name}" for its items`,
-    );
-  }
+  if (stage.id === from.id) throw new MoveIntoRemovedError('stage', from.name, target);
   const ids = itemIdsInStage(session, from.id);
   if (ids.length === 0) return { moved: 0, unchanged: 0, moves: [] };
   return moveItems(session, { ids, stage: String(stage.id), pipeline: String(target.id) });
@@ -574,9 +610,7 @@ function ownPoints(
   options: { phones?: string[]; emails?: string[] },
 ) {
   if ((options.phones?.length || options.emails?.length) && type !== 'lead') {
-    throw new UsageError(
-      `a ${type} takes its phones and emails from its contact or company: add them there (crmctl contact add --phone …) and link it with --contact`,
-    );
+    throw new ClientDetailsError(type);
   }
   return parseContactDetails(session, options);
 }
@@ -603,12 +637,8 @@ function checkTitle(title: string): string {
 
 function checkFields(fields: Record<string, string>, allowEmpty = false): Record<string, string> {
   for (const [key, value] of Object.entries(fields)) {
-    if (!/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/.test(key)) {
-      throw new UsageError(
-        `--field "${key}": a field name is a letter or '_' then letters, digits, '_', '.', '-'`,
-      );
-    }
-    if (!allowEmpty && value === '') throw new UsageError(`--field ${key}= needs a value`);
+    if (!/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/.test(key)) throw new FieldError(key, 'bad-name');
+    if (!allowEmpty && value === '') throw new FieldError(key, 'no-value');
   }
   return fields;
 }

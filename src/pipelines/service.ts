@@ -57,6 +57,35 @@ export interface Pipeline {
 
 export const semantics: Semantic[] = ['process', 'success', 'failure'];
 
+/** A pipeline or stage that cannot be removed while items are in it. */
+export class HoldsItemsError extends ConflictError {
+  constructor(
+    readonly what: 'pipeline' | 'stage',
+    readonly removed: string,
+  ) {
+    super(`${what} "${removed}" holds items: they must move elsewhere first`);
+  }
+}
+
+/** A pipeline name that several pipelines (of different types) have. */
+export class AmbiguousPipelineError extends UsageError {
+  /** Which pipelines: `several pipelines are called "X" (deal #1, invoice #4)`. */
+  readonly candidates: string;
+
+  constructor(ref: string, matches: { type: string; id: number }[]) {
+    const candidates = `several pipelines are called "${ref}" (${matches.map((p) => `${p.type} #${p.id}`).join(', ')})`;
+    super(`${candidates}: name its type, or give its id`);
+    this.candidates = candidates;
+  }
+}
+
+/** A list of stages for a new pipeline with no stage that is not final. */
+export class NoOpenStageError extends UsageError {
+  constructor() {
+    super('a pipeline needs at least one stage that is not final');
+  }
+}
+
 type StageSpec = [name: string, semantic: Semantic];
 
 const defaultStages: Record<string, StageSpec[]> = {
@@ -273,10 +302,7 @@ export function removePipeline(session: Session, ref: string, type?: string): Pi
       `"${pipeline.name}" is the default ${pipeline.type} pipeline and cannot be removed`,
     );
   }
-  refuseIfHoldsItems(
-    () => deletePipeline(session.db, pipeline.id),
-    `pipeline "${pipeline.name}" holds items: move them first with --move-items-to`,
-  );
+  refuseIfHoldsItems(() => deletePipeline(session.db, pipeline.id), 'pipeline', pipeline.name);
   recordChange(session, {
     action: 'deleted',
     entity: { type: 'pipeline', id: pipeline.id },
@@ -438,10 +464,7 @@ export function removeStage(session: Session, options: StageRefOptions): Stage {
   const stage = stageOf(pipeline, options.stage);
   const rest = pipeline.stages.filter((s) => s.id !== stage.id);
   checkStageOrder(rest, pipeline.name);
-  refuseIfHoldsItems(
-    () => deleteStage(session.db, stage.id),
-    `stage "${stage.name}" holds items: name where they go with --move-items-to`,
-  );
+  refuseIfHoldsItems(() => deleteStage(session.db, stage.id), 'stage', stage.name);
   updateStagePositions(
     session.db,
     rest.map((s) => s.id),
@@ -494,11 +517,7 @@ function resolvePipeline(session: Session, ref: string | undefined, type?: strin
     (p) => type === undefined || p.type === type,
   );
   if (matches.length === 1 && matches[0]) return matches[0];
-  if (matches.length > 1) {
-    throw new UsageError(
-      `several pipelines are called "${ref}" (${matches.map((p) => `${p.type} #${p.id}`).join(', ')}): add --type or give the id`,
-    );
-  }
+  if (matches.length > 1) throw new AmbiguousPipelineError(ref, matches);
   const known = selectPipelines(db, type)
     .map((p) => `${p.name} (${p.type} #${p.id})`)
     .join(', ');
@@ -531,7 +550,7 @@ function stageSpecsOf(type: string): StageSpec[] {
 }
 
 /**
- * `--stages New,Measure,Won:success,Lost:failure`: names with optional semantics, in order
+ * `New,Measure,Won:success,Lost:failure`: names with optional semantics, in order
  * (finals last, or the pipeline is refused). Without a success or failure stage, the type's
  * default final stages are added.
  */
@@ -546,9 +565,7 @@ function parseStageSpecs(names: string[], type: string): StageSpec[] {
     if (seen.has(name.toLowerCase())) throw new UsageError(`stage "${name}" is listed twice`);
     seen.add(name.toLowerCase());
   }
-  if (!specs.some(([, semantic]) => semantic === 'process')) {
-    throw new UsageError('--stages needs at least one stage that is not final');
-  }
+  if (!specs.some(([, semantic]) => semantic === 'process')) throw new NoOpenStageError();
   // Missing finals come from the type's defaults: the success stage before the first failure.
   const defaults = stageSpecsOf(type).filter(([name]) => !seen.has(name.toLowerCase()));
   const result = [...specs];
@@ -614,12 +631,12 @@ function isIdReference(ref: string): boolean {
   return /^\d+$/.test(ref.trim());
 }
 
-function refuseIfHoldsItems(remove: () => void, message: string): void {
+function refuseIfHoldsItems(remove: () => void, what: 'pipeline' | 'stage', name: string): void {
   try {
     remove();
   } catch (error) {
     if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
-      throw new ConflictError(message);
+      throw new HoldsItemsError(what, name);
     }
     throw error;
   }

@@ -1,10 +1,11 @@
 import { type Command, Option } from '@commander-js/extra-typings';
 import type { Context } from '../../cli/context.js';
+import { withFlagHints } from '../../cli/flag-hints.js';
 import { withOutputOptions } from '../../cli/output.js';
 import { collect, examples } from '../../cli/parse.js';
 import { printChange } from '../../cli/result.js';
 import { addParty, getParty, type PartyKind } from '../service.js';
-import { partyParts } from './shared.js';
+import { contactValueHint, partyParts } from './shared.js';
 
 export function partyAdd(group: Command, ctx: Context, kind: PartyKind): void {
   const { view, flag, other, linksOf } = partyParts(kind);
@@ -29,21 +30,23 @@ export function partyAdd(group: Command, ctx: Context, kind: PartyKind): void {
         `crmctl ${kind} add --name "Anna Smith" --phone "020 7946 0958" --email anna@example.com`,
       ),
     )
-    .action(async (options) => {
-      const session = ctx.session('items.edit');
-      const id = session.write(() =>
-        addParty(session, kind, {
-          name: options.name,
-          phones: options.phone,
-          emails: options.email,
-          country: options.country,
-          links: linksOf(options as { company?: string[]; contact?: string[] }),
-        }),
-      );
-      const added = getParty(session, kind, id);
-      await printChange(ctx, options, { ...added }, view, {
-        id,
-        note: `Added ${kind} #${id} ${added.name}`,
-      });
-    });
+    .action(
+      withFlagHints([contactValueHint], async (options) => {
+        const session = ctx.session('items.edit');
+        const id = session.write(() =>
+          addParty(session, kind, {
+            name: options.name,
+            phones: options.phone,
+            emails: options.email,
+            country: options.country,
+            links: linksOf(options as { company?: string[]; contact?: string[] }),
+          }),
+        );
+        const added = getParty(session, kind, id);
+        await printChange(ctx, options, { ...added }, view, {
+          id,
+          note: `Added ${kind} #${id} ${added.name}`,
+        });
+      }),
+    );
 }

@@ -1,9 +1,10 @@
 import type { Command } from '@commander-js/extra-typings';
 import type { Context } from '../../cli/context.js';
+import { withFlagHints } from '../../cli/flag-hints.js';
 import { printList, withOutputOptions } from '../../cli/output.js';
 import { examples, withPaging } from '../../cli/parse.js';
 import { listParties, type PartyKind } from '../service.js';
-import { partyParts } from './shared.js';
+import { contactValueHint, partyParts } from './shared.js';
 
 export function partyList(group: Command, ctx: Context, kind: PartyKind): void {
   const { view } = partyParts(kind);
@@ -24,16 +25,18 @@ export function partyList(group: Command, ctx: Context, kind: PartyKind): void {
         `crmctl ${kind} list --phone "+44 20 7946 0958" --json`,
       ),
     )
-    .action(async (options) => {
-      const session = ctx.session('items.view');
-      const parties = listParties(session, kind, {
-        search: options.search,
-        phone: options.phone,
-        email: options.email,
-        country: options.country,
-        limit: options.limit,
-        offset: options.offset,
-      });
-      await printList(ctx, parties, options, view);
-    });
+    .action(
+      withFlagHints([contactValueHint], async (options) => {
+        const session = ctx.session('items.view');
+        const parties = listParties(session, kind, {
+          search: options.search,
+          phone: options.phone,
+          email: options.email,
+          country: options.country,
+          limit: options.limit,
+          offset: options.offset,
+        });
+        await printList(ctx, parties, options, view);
+      }),
+    );
 }

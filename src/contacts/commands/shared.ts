@@ -1,6 +1,7 @@
+import type { FlagHint } from '../../cli/flag-hints.js';
 import type { View } from '../../cli/output.js';
 import { parseIds } from '../../cli/parse.js';
-import type { PartyKind } from '../service.js';
+import { ContactValueError, type PartyKind } from '../service.js';
 
 const views: Record<PartyKind, View> = {
   contact: {
@@ -32,3 +33,9 @@ export function partyParts(kind: PartyKind) {
   };
   return { view, flag, other, linksOf };
 }
+
+/** A phone or email given with --phone or --email that cannot be stored: `--phone "…": why`. */
+export const contactValueHint: FlagHint = (error) =>
+  error instanceof ContactValueError
+    ? `--${error.kind} ${JSON.stringify(error.raw)}: ${error.detail} (${error.reason})`
+    : undefined;

@@ -1,10 +1,11 @@
 import type { Command } from '@commander-js/extra-typings';
 import type { Context } from '../../cli/context.js';
+import { withFlagHints } from '../../cli/flag-hints.js';
 import { withOutputOptions } from '../../cli/output.js';
 import { collect, examples, parseId } from '../../cli/parse.js';
 import { printChange } from '../../cli/result.js';
 import { type PartyKind, updateParty } from '../service.js';
-import { partyParts } from './shared.js';
+import { contactValueHint, partyParts } from './shared.js';
 
 export function partyUpdate(group: Command, ctx: Context, kind: PartyKind): void {
   const { view, flag, other, linksOf } = partyParts(kind);
@@ -32,20 +33,22 @@ export function partyUpdate(group: Command, ctx: Context, kind: PartyKind): void
       'after',
       examples(`crmctl ${kind} update 7 --phone "+44 20 7946 0958" --phone "+44 7911 123456"`),
     )
-    .action(async (id, options) => {
-      const session = ctx.session('items.edit');
-      const updated = session.write(() =>
-        updateParty(session, kind, parseId(id), {
-          name: options.name,
-          phones: options.phone,
-          emails: options.email,
-          country: options.country,
-          links: linksOf(options as { company?: string[]; contact?: string[] }),
-        }),
-      );
-      await printChange(ctx, options, { ...updated }, view, {
-        id: updated.id,
-        note: `Updated ${kind} #${updated.id}`,
-      });
-    });
+    .action(
+      withFlagHints([contactValueHint], async (id, options) => {
+        const session = ctx.session('items.edit');
+        const updated = session.write(() =>
+          updateParty(session, kind, parseId(id), {
+            name: options.name,
+            phones: options.phone,
+            emails: options.email,
+            country: options.country,
+            links: linksOf(options as { company?: string[]; contact?: string[] }),
+          }),
+        );
+        await printChange(ctx, options, { ...updated }, view, {
+          id: updated.id,
+          note: `Updated ${kind} #${updated.id}`,
+        });
+      }),
+    );
 }

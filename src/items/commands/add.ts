@@ -1,11 +1,14 @@
 import type { Command } from '@commander-js/extra-typings';
 import { Option } from '@commander-js/extra-typings';
 import type { Context } from '../../cli/context.js';
+import { withFlagHints } from '../../cli/flag-hints.js';
 import { withOutputOptions } from '../../cli/output.js';
 import { collect, collectField, examples, parseAmount, parseId } from '../../cli/parse.js';
 import { printChange } from '../../cli/result.js';
+import { contactValueHint } from '../../contacts/commands/shared.js';
+import { pipelineTypeHint } from '../../pipelines/commands/shared.js';
 import { addItem, itemSources } from '../service.js';
-import { itemView } from './shared.js';
+import { itemHint, itemView } from './shared.js';
 
 export function itemAdd(item: Command, ctx: Context): void {
   withOutputOptions(
@@ -44,31 +47,33 @@ export function itemAdd(item: Command, ctx: Context): void {
         'crmctl item add --type deal --pipeline "Furniture store" --title "Sofa" --amount 1200 --contact 7 --field deadline=2026-12-01',
       ),
     )
-    .action(async (options) => {
-      const session = ctx.session('items.edit');
-      const added = session.write(() =>
-        addItem(session, {
-          type: options.type,
-          pipeline: options.pipeline,
-          stage: options.stage,
-          title: options.title,
-          amount: options.amount === undefined ? undefined : parseAmount(options.amount),
-          currency: options.currency,
-          phones: options.phone,
-          emails: options.email,
-          country: options.country,
-          contact:
-            options.contact === undefined ? undefined : parseId(options.contact, '--contact'),
-          company:
-            options.company === undefined ? undefined : parseId(options.company, '--company'),
-          responsible: options.responsible,
-          fields: options.field,
-          source: options.source,
-        }),
-      );
-      await printChange(ctx, options, { ...added }, itemView, {
-        id: added.id,
-        note: `Added ${added.type} #${added.id} "${added.title}" in ${added.pipeline.name} → ${added.stage.name}`,
-      });
-    });
+    .action(
+      withFlagHints([itemHint, contactValueHint, pipelineTypeHint], async (options) => {
+        const session = ctx.session('items.edit');
+        const added = session.write(() =>
+          addItem(session, {
+            type: options.type,
+            pipeline: options.pipeline,
+            stage: options.stage,
+            title: options.title,
+            amount: options.amount === undefined ? undefined : parseAmount(options.amount),
+            currency: options.currency,
+            phones: options.phone,
+            emails: options.email,
+            country: options.country,
+            contact:
+              options.contact === undefined ? undefined : parseId(options.contact, '--contact'),
+            company:
+              options.company === undefined ? undefined : parseId(options.company, '--company'),
+            responsible: options.responsible,
+            fields: options.field,
+            source: options.source,
+          }),
+        );
+        await printChange(ctx, options, { ...added }, itemView, {
+          id: added.id,
+          note: `Added ${added.type} #${added.id} "${added.title}" in ${added.pipeline.name} → ${added.stage.name}`,
+        });
+      }),
+    );
 }

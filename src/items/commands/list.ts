@@ -1,7 +1,10 @@
 import type { Command } from '@commander-js/extra-typings';
 import type { Context } from '../../cli/context.js';
+import { withFlagHints } from '../../cli/flag-hints.js';
 import { printList, withOutputOptions } from '../../cli/output.js';
 import { examples, withPaging } from '../../cli/parse.js';
+import { contactValueHint } from '../../contacts/commands/shared.js';
+import { pipelineTypeHint } from '../../pipelines/commands/shared.js';
 import { listItems } from '../service.js';
 import { itemView } from './shared.js';
 
@@ -33,20 +36,22 @@ export function itemList(item: Command, ctx: Context): void {
         'crmctl item list --search sofa -o csv > sofas.csv',
       ),
     )
-    .action(async (options) => {
-      const session = ctx.session('items.view');
-      const items = listItems(session, {
-        type: options.type,
-        pipeline: options.pipeline,
-        stage: options.stage,
-        responsible: options.responsible,
-        phone: options.phone,
-        email: options.email,
-        country: options.country,
-        search: options.search,
-        limit: options.limit,
-        offset: options.offset,
-      });
-      await printList(ctx, items, options, itemView);
-    });
+    .action(
+      withFlagHints([contactValueHint, pipelineTypeHint], async (options) => {
+        const session = ctx.session('items.view');
+        const items = listItems(session, {
+          type: options.type,
+          pipeline: options.pipeline,
+          stage: options.stage,
+          responsible: options.responsible,
+          phone: options.phone,
+          email: options.email,
+          country: options.country,
+          search: options.search,
+          limit: options.limit,
+          offset: options.offset,
+        });
+        await printList(ctx, items, options, itemView);
+      }),
+    );
 }

@@ -1,11 +1,17 @@
 import type { Command } from '@commander-js/extra-typings';
 import type { Context } from '../../cli/context.js';
+import { type FlagHint, withFlagHints } from '../../cli/flag-hints.js';
 import { type View, withOutputOptions } from '../../cli/output.js';
 import { examples, parseIds } from '../../cli/parse.js';
 import { type Progress, startProgress } from '../../cli/progress.js';
 import { printResult } from '../../cli/result.js';
 import { UsageError } from '../../errors.js';
+import { AmbiguousPipelineError } from '../../pipelines/service.js';
 import { type MoveItemsResult, moveItems } from '../service.js';
+
+/** item move has no --type: an ambiguous pipeline name is given by id. */
+const pipelineIdHint: FlagHint = (error) =>
+  error instanceof AmbiguousPipelineError ? `${error.candidates}: give the id` : undefined;
 
 const moveView: View = {
   fields: ['dryRun', 'moved', 'unchanged', 'moves'],
@@ -43,39 +49,41 @@ export function itemMove(item: Command, ctx: Context): void {
         'crmctl item move --from-stage "Final invoice" --from-pipeline "Furniture store" --stage Won --dry-run',
       ),
     )
-    .action(async (idArgs, options) => {
-      if (options.stage === undefined && options.pipeline === undefined) {
-        throw new UsageError(
-          'say where: --stage STAGE, or --pipeline PIPELINE to keep each item’s stage by name or kind',
-        );
-      }
-      const ids = parseIds(idArgs);
-      if (ids.length === 0 && options.fromStage === undefined) {
-        throw new UsageError('name the items to move: ids, or --from-stage STAGE');
-      }
-      const session = ctx.session('items.edit');
-      const dryRun = options.dryRun === true;
-      let progress: Progress | undefined;
-      let result: MoveItemsResult;
-      try {
-        result = session.write(
-          () =>
-            moveItems(session, { ...options, ids }, (done, total) => {
-              progress ??= startProgress(ctx, 'Moving', total);
-              progress.update(done);
-            }),
-          { dryRun },
-        );
-      } finally {
-        progress?.stop();
-      }
-      await printResult(ctx, options, { dryRun, ...result }, moveView, () => {
-        for (const move of result.moves) {
-          ctx.out(`${move.id}\t${move.from.stage} → ${move.to.stage}`);
+    .action(
+      withFlagHints([pipelineIdHint], async (idArgs, options) => {
+        if (options.stage === undefined && options.pipeline === undefined) {
+          throw new UsageError(
+            'say where: --stage STAGE, or --pipeline PIPELINE to keep each item’s stage by name or kind',
+          );
         }
-        ctx.note(
-          `${dryRun ? 'Would move' : 'Moved'} ${result.moved} item(s); ${result.unchanged} already there`,
-        );
-      });
-    });
+        const ids = parseIds(idArgs);
+        if (ids.length === 0 && options.fromStage === undefined) {
+          throw new UsageError('name the items to move: ids, or --from-stage STAGE');
+        }
+        const session = ctx.session('items.edit');
+        const dryRun = options.dryRun === true;
+        let progress: Progress | undefined;
+        let result: MoveItemsResult;
+        try {
+          result = session.write(
+            () =>
+              moveItems(session, { ...options, ids }, (done, total) => {
+                progress ??= startProgress(ctx, 'Moving', total);
+                progress.update(done);
+              }),
+            { dryRun },
+          );
+        } finally {
+          progress?.stop();
+        }
+        await printResult(ctx, options, { dryRun, ...result }, moveView, () => {
+          for (const move of result.moves) {
+            ctx.out(`${move.id}\t${move.from.stage} → ${move.to.stage}`);
+          }
+          ctx.note(
+            `${dryRun ? 'Would move' : 'Moved'} ${result.moved} item(s); ${result.unchanged} already there`,
+          );
+        });
+      }),
+    );
 }

@@ -1,4 +1,6 @@
+import type { FlagHint } from '../../cli/flag-hints.js';
 import type { View } from '../../cli/output.js';
+import { ClientDetailsError, FieldError } from '../service.js';
 
 export const itemView: View = {
   fields: [
@@ -26,4 +28,17 @@ export const itemView: View = {
         .map(([k, v]) => `${k}=${v}`)
         .join(', '),
   },
+};
+
+/** Adding or changing an item: the flags of its fields and of its client's phones and emails. */
+export const itemHint: FlagHint = (error) => {
+  if (error instanceof FieldError) {
+    return error.problem === 'bad-name'
+      ? `--field "${error.key}": ${error.detail}`
+      : `--field ${error.key}= needs a value`;
+  }
+  if (error instanceof ClientDetailsError) {
+    return `${error.message}: add them there (crmctl contact add --phone …) and link it with --contact`;
+  }
+  return undefined;
 };

@@ -1,10 +1,12 @@
 import type { Command } from '@commander-js/extra-typings';
 import type { Context } from '../../cli/context.js';
+import { withFlagHints } from '../../cli/flag-hints.js';
 import { withOutputOptions } from '../../cli/output.js';
 import { collect, collectField, examples, parseAmount, parseId } from '../../cli/parse.js';
 import { printChange } from '../../cli/result.js';
+import { contactValueHint } from '../../contacts/commands/shared.js';
 import { updateItem } from '../service.js';
-import { itemView } from './shared.js';
+import { itemHint, itemView } from './shared.js';
 
 /** `--contact none` unlinks; otherwise an id. */
 function linkArgument(value: string, flag: string): number | null {
@@ -43,38 +45,44 @@ export function itemUpdate(item: Command, ctx: Context): void {
         'crmctl item update 42 --responsible bob',
       ),
     )
-    .action(async (id, options) => {
-      const session = ctx.session('items.edit');
-      const none = (value: string | undefined) => value?.trim().toLowerCase() === 'none';
-      const updated = session.write(() =>
-        updateItem(session, parseId(id), {
-          title: options.title,
-          amount:
-            options.amount === undefined
-              ? undefined
-              : none(options.amount)
-                ? null
-                : parseAmount(options.amount),
-          currency: options.currency,
-          responsible:
-            options.responsible === undefined
-              ? undefined
-              : none(options.responsible)
-                ? null
-                : options.responsible,
-          contact:
-            options.contact === undefined ? undefined : linkArgument(options.contact, '--contact'),
-          company:
-            options.company === undefined ? undefined : linkArgument(options.company, '--company'),
-          fields: options.field,
-          phones: options.phone,
-          emails: options.email,
-          country: options.country,
-        }),
-      );
-      await printChange(ctx, options, { ...updated }, itemView, {
-        id: updated.id,
-        note: `Updated item #${updated.id}`,
-      });
-    });
+    .action(
+      withFlagHints([itemHint, contactValueHint], async (id, options) => {
+        const session = ctx.session('items.edit');
+        const none = (value: string | undefined) => value?.trim().toLowerCase() === 'none';
+        const updated = session.write(() =>
+          updateItem(session, parseId(id), {
+            title: options.title,
+            amount:
+              options.amount === undefined
+                ? undefined
+                : none(options.amount)
+                  ? null
+                  : parseAmount(options.amount),
+            currency: options.currency,
+            responsible:
+              options.responsible === undefined
+                ? undefined
+                : none(options.responsible)
+                  ? null
+                  : options.responsible,
+            contact:
+              options.contact === undefined
+                ? undefined
+                : linkArgument(options.contact, '--contact'),
+            company:
+              options.company === undefined
+                ? undefined
+                : linkArgument(options.company, '--company'),
+            fields: options.field,
+            phones: options.phone,
+            emails: options.email,
+            country: options.country,
+          }),
+        );
+        await printChange(ctx, options, { ...updated }, itemView, {
+          id: updated.id,
+          note: `Updated item #${updated.id}`,
+        });
+      }),
+    );
 }

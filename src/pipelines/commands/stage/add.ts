@@ -1,10 +1,11 @@
 import { type Command, Option } from '@commander-js/extra-typings';
 import type { Context } from '../../../cli/context.js';
+import { withFlagHints } from '../../../cli/flag-hints.js';
 import { withOutputOptions } from '../../../cli/output.js';
 import { examples } from '../../../cli/parse.js';
 import { printChange } from '../../../cli/result.js';
 import { addStage, type Semantic, semantics } from '../../service.js';
-import { pipelineOption, stageView, typeOption } from '../shared.js';
+import { pipelineOption, pipelineTypeHint, stageView, typeOption } from '../shared.js';
 
 export function stageAdd(stage: Command, ctx: Context): void {
   withOutputOptions(
@@ -32,20 +33,22 @@ export function stageAdd(stage: Command, ctx: Context): void {
         'crmctl stage add Spam --pipeline "Furniture store" --semantic failure',
       ),
     )
-    .action(async (name, options) => {
-      const session = ctx.session('pipelines.edit');
-      const added = session.write(() =>
-        addStage(session, {
-          pipeline: options.pipeline,
-          type: options.type,
-          name,
-          after: options.after,
-          semantic: options.semantic,
-        }),
-      );
-      await printChange(ctx, options, { ...added }, stageView, {
-        id: added.id,
-        note: `Added stage "${added.name}"`,
-      });
-    });
+    .action(
+      withFlagHints([pipelineTypeHint], async (name, options) => {
+        const session = ctx.session('pipelines.edit');
+        const added = session.write(() =>
+          addStage(session, {
+            pipeline: options.pipeline,
+            type: options.type,
+            name,
+            after: options.after,
+            semantic: options.semantic,
+          }),
+        );
+        await printChange(ctx, options, { ...added }, stageView, {
+          id: added.id,
+          note: `Added stage "${added.name}"`,
+        });
+      }),
+    );
 }

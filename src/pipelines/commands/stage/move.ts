@@ -1,10 +1,11 @@
 import type { Command } from '@commander-js/extra-typings';
 import type { Context } from '../../../cli/context.js';
+import { withFlagHints } from '../../../cli/flag-hints.js';
 import { printList, withOutputOptions } from '../../../cli/output.js';
 import { examples } from '../../../cli/parse.js';
 import { UsageError } from '../../../errors.js';
 import { moveStage } from '../../service.js';
-import { pipelineOption, stageView, typeOption } from '../shared.js';
+import { pipelineOption, pipelineTypeHint, stageView, typeOption } from '../shared.js';
 
 export function stageMove(stage: Command, ctx: Context): void {
   withOutputOptions(
@@ -22,22 +23,24 @@ export function stageMove(stage: Command, ctx: Context): void {
       'after',
       examples('crmctl stage move Delivery --after Prepayment --pipeline "Furniture store"'),
     )
-    .action(async (ref, options) => {
-      if (!options.after && !options.first) {
-        throw new UsageError('say where: --after STAGE or --first');
-      }
-      const session = ctx.session('pipelines.edit');
-      const stages = session.write(() =>
-        moveStage(session, {
-          pipeline: options.pipeline,
-          type: options.type,
-          stage: ref,
-          after: options.after,
-        }),
-      );
-      await printList(ctx, stages, options, {
-        ...stageView,
-        columns: ['id', 'position', 'name', 'semantic'],
-      });
-    });
+    .action(
+      withFlagHints([pipelineTypeHint], async (ref, options) => {
+        if (!options.after && !options.first) {
+          throw new UsageError('say where: --after STAGE or --first');
+        }
+        const session = ctx.session('pipelines.edit');
+        const stages = session.write(() =>
+          moveStage(session, {
+            pipeline: options.pipeline,
+            type: options.type,
+            stage: ref,
+            after: options.after,
+          }),
+        );
+        await printList(ctx, stages, options, {
+          ...stageView,
+          columns: ['id', 'position', 'name', 'semantic'],
+        });
+      }),
+    );
 }

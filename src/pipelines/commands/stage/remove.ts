@@ -1,10 +1,17 @@
 import type { Command } from '@commander-js/extra-typings';
 import type { Context } from '../../../cli/context.js';
+import { withFlagHints } from '../../../cli/flag-hints.js';
 import { withOutputOptions } from '../../../cli/output.js';
 import { examples } from '../../../cli/parse.js';
 import { printChange } from '../../../cli/result.js';
 import { removeStageMovingItems } from '../../../items/service.js';
-import { pipelineOption, stageView, typeOption } from '../shared.js';
+import {
+  moveItemsToHint,
+  pipelineOption,
+  pipelineTypeHint,
+  stageView,
+  typeOption,
+} from '../shared.js';
 
 export function stageRemove(stage: Command, ctx: Context): void {
   withOutputOptions(
@@ -23,19 +30,21 @@ export function stageRemove(stage: Command, ctx: Context): void {
         'crmctl stage remove "Final invoice" --pipeline "Furniture store" --move-items-to Won',
       ),
     )
-    .action(async (ref, options) => {
-      const session = ctx.session('pipelines.edit');
-      const removed = session.write(() =>
-        removeStageMovingItems(session, {
-          pipeline: options.pipeline,
-          type: options.type,
-          stage: ref,
-          moveItemsTo: options.moveItemsTo,
-        }),
-      );
-      await printChange(ctx, options, removed, stageView, {
-        id: removed.id,
-        note: `Removed stage "${removed.name}"${removed.items ? `; moved ${removed.items} items` : ''}`,
-      });
-    });
+    .action(
+      withFlagHints([pipelineTypeHint, moveItemsToHint], async (ref, options) => {
+        const session = ctx.session('pipelines.edit');
+        const removed = session.write(() =>
+          removeStageMovingItems(session, {
+            pipeline: options.pipeline,
+            type: options.type,
+            stage: ref,
+            moveItemsTo: options.moveItemsTo,
+          }),
+        );
+        await printChange(ctx, options, removed, stageView, {
+          id: removed.id,
+          note: `Removed stage "${removed.name}"${removed.items ? `; moved ${removed.items} items` : ''}`,
+        });
+      }),
+    );
 }

@@ -1,10 +1,11 @@
 import type { Command } from '@commander-js/extra-typings';
 import type { Context } from '../../../cli/context.js';
+import { withFlagHints } from '../../../cli/flag-hints.js';
 import { withOutputOptions } from '../../../cli/output.js';
 import { examples } from '../../../cli/parse.js';
 import { printChange } from '../../../cli/result.js';
 import { renameStage } from '../../service.js';
-import { pipelineOption, stageView, typeOption } from '../shared.js';
+import { pipelineOption, pipelineTypeHint, stageView, typeOption } from '../shared.js';
 
 export function stageRename(stage: Command, ctx: Context): void {
   withOutputOptions(
@@ -21,18 +22,20 @@ export function stageRename(stage: Command, ctx: Context): void {
       'after',
       examples('crmctl stage rename "In progress" Delivery --pipeline "Furniture store"'),
     )
-    .action(async (ref, newName, options) => {
-      const session = ctx.session('pipelines.edit');
-      const renamed = session.write(() =>
-        renameStage(
-          session,
-          { pipeline: options.pipeline, type: options.type, stage: ref },
-          newName,
-        ),
-      );
-      await printChange(ctx, options, { ...renamed }, stageView, {
-        id: renamed.id,
-        note: `Renamed to "${renamed.name}"`,
-      });
-    });
+    .action(
+      withFlagHints([pipelineTypeHint], async (ref, newName, options) => {
+        const session = ctx.session('pipelines.edit');
+        const renamed = session.write(() =>
+          renameStage(
+            session,
+            { pipeline: options.pipeline, type: options.type, stage: ref },
+            newName,
+          ),
+        );
+        await printChange(ctx, options, { ...renamed }, stageView, {
+          id: renamed.id,
+          note: `Renamed to "${renamed.name}"`,
+        });
+      }),
+    );
 }
