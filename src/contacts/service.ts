@@ -16,11 +16,9 @@ import {
   type OwnerType,
   type PartyRow,
   type PartyTable,
-  replaceCompanyLinksOfContact,
-  replaceContactLinksOfCompany,
-  selectCompanyIdsOfContacts,
-  selectContactIdsOfCompanies,
+  replaceLinks,
   selectContactPoints,
+  selectLinks,
   selectOwnersByKey,
   selectParty,
   touchParty,
@@ -298,10 +296,7 @@ const listPage = 1000;
 function toParties(session: Session, kind: PartyKind, rows: PartyRow[]): (Contact | Company)[] {
   const ids = rows.map((r) => r.id);
   const details = contactDetailsOf(session, kind, ids);
-  const links =
-    kind === 'contact'
-      ? groupLinks(selectCompanyIdsOfContacts(session.db, ids), 'contact_id', 'company_id')
-      : groupLinks(selectContactIdsOfCompanies(session.db, ids), 'company_id', 'contact_id');
+  const links = groupLinks(selectLinks(session.db, kind, ids));
   return rows.map((row) => {
     const { phones, emails } = details.get(row.id) ?? { phones: [], emails: [] };
     const base = { id: row.id, name: row.name, phones, emails };
@@ -324,8 +319,7 @@ export function replacedKinds(options: { phones?: string[]; emails?: string[] })
 function setLinks(session: Session, kind: PartyKind, id: number, links: number[]): void {
   const other: PartyKind = kind === 'contact' ? 'company' : 'contact';
   for (const linkId of links) getParty(session, other, linkId);
-  if (kind === 'contact') replaceCompanyLinksOfContact(session.db, id, links);
-  else replaceContactLinksOfCompany(session.db, id, links);
+  replaceLinks(session.db, kind, id, links);
 }
 
 function sameList<T>(a: T[], b: T[]): boolean {
@@ -336,16 +330,12 @@ function linksOf(party: Contact | Company): number[] {
   return 'companyIds' in party ? party.companyIds : party.contactIds;
 }
 
-function groupLinks(
-  rows: { contact_id: number; company_id: number }[],
-  by: 'contact_id' | 'company_id',
-  value: 'contact_id' | 'company_id',
-): Map<number, number[]> {
+function groupLinks(rows: { id: number; linkedId: number }[]): Map<number, number[]> {
   const grouped = new Map<number, number[]>();
   for (const row of rows) {
-    const list = grouped.get(row[by]) ?? [];
-    list.push(row[value]);
-    grouped.set(row[by], list);
+    const list = grouped.get(row.id) ?? [];
+    list.push(row.linkedId);
+    grouped.set(row.id, list);
   }
   return grouped;
 }

@@ -1,3 +1,4 @@
+import { pagedRows } from '../store/pages.js';
 import { given, statement, whereOf } from '../store/sql.js';
 import type { Database } from '../store/store.js';
 
@@ -47,24 +48,18 @@ function historyWhere(filter: HistoryFilter) {
 }
 
 export function selectHistory(db: Database, filter: HistoryFilter): HistoryRow[] {
-  const { clause, params } = historyWhere(filter);
-  return db
-    .prepare(`SELECT * FROM history ${clause} ORDER BY at, id LIMIT @limit OFFSET @offset`)
-    .all({ ...params, limit: filter.limit ?? -1, offset: filter.offset ?? 0 }) as HistoryRow[];
+  return Array.from(iterateHistory(db, filter));
 }
 
 /** History entries in time order, read lazily. */
 export function* iterateHistory(db: Database, filter: HistoryFilter): Generator<HistoryRow> {
   const { clause, params } = historyWhere(filter);
-  // A whole list read through the memory map would keep every page it read resident.
-  if (filter.limit === undefined) db.pragma('mmap_size = 0');
-  yield* db
-    .prepare(`SELECT * FROM history ${clause} ORDER BY at, id LIMIT @limit OFFSET @offset`)
-    .iterate({
-      ...params,
-      limit: filter.limit ?? -1,
-      offset: filter.offset ?? 0,
-    }) as IterableIterator<HistoryRow>;
+  yield* pagedRows<HistoryRow>(
+    db,
+    `SELECT * FROM history ${clause} ORDER BY at, id`,
+    params,
+    filter,
+  );
 }
 
 export function countHistory(db: Database, filter: HistoryFilter): number {

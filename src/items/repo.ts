@@ -1,3 +1,4 @@
+import { pagedRows } from '../store/pages.js';
 import { given, likePattern, whereOf } from '../store/sql.js';
 import type { Database } from '../store/store.js';
 
@@ -22,21 +23,11 @@ export interface ItemRow {
   updated_at: string;
 }
 
-export interface NewItemRow {
-  type: string;
-  pipeline_id: number;
-  stage_id: number;
-  title: string;
-  amount: number | null;
-  currency: string | null;
-  responsible_id: number | null;
-  contact_id: number | null;
-  company_id: number | null;
-  source: string;
-  fields: string;
-  created_at: string;
-  updated_at: string;
-}
+/** An item as inserted: its columns without the id and the names joined in. */
+export type NewItemRow = Omit<
+  ItemRow,
+  'id' | 'pipeline_name' | 'stage_name' | 'stage_semantic' | 'responsible_login'
+>;
 
 const itemSelect = `
   SELECT i.*, p.name AS pipeline_name, s.name AS stage_name, s.semantic AS stage_semantic,
@@ -101,25 +92,16 @@ function itemWhere(filter: ItemFilter) {
 }
 
 export function selectItems(db: Database, filter: ItemFilter): ItemRow[] {
-  const { clause, params } = itemWhere(filter);
-  return db
-    .prepare(`${itemSelect} ${clause} ORDER BY i.id LIMIT @limit OFFSET @offset`)
-    .all({ ...params, limit: filter.limit ?? -1, offset: filter.offset ?? 0 }) as ItemRow[];
+  return Array.from(iterateItems(db, filter));
 }
 
 /** The items matching a filter in id order, read lazily: lists of any length stay small. */
 export function* iterateItems(db: Database, filter: ItemFilter): Generator<ItemRow> {
   const { clause, params } = itemWhere(filter);
-  // A whole list read through the memory map would keep every page it read resident.
-  if (filter.limit === undefined) db.pragma('mmap_size = 0');
-  yield* db.prepare(`${itemSelect} ${clause} ORDER BY i.id LIMIT @limit OFFSET @offset`).iterate({
-    ...params,
-    limit: filter.limit ?? -1,
-    offset: filter.offset ?? 0,
-  }) as IterableIterator<ItemRow>;
+  yield* pagedRows<ItemRow>(db, `${itemSelect} ${clause} ORDER BY i.id`, params, filter);
 }
 
-/** How many items match a filter, --limit and --offset aside. */
+/** How many items match a filter, its limit and offset aside. */
 export function countItems(db: Database, filter: ItemFilter): number {
   const { clause, params } = itemWhere(filter);
   return db.prepare(`SELECT count(*) FROM items i ${clause}`).pluck().get(params) as number;

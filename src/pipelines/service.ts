@@ -389,11 +389,7 @@ export function addStage(session: Session, options: AddStageOptions): Stage {
     semantic,
   });
   order.splice(index, 0, { id, semantic, name });
-  checkStageOrder(order, pipeline.name);
-  updateStagePositions(
-    session.db,
-    order.map((s) => s.id),
-  );
+  saveStageOrder(session, order, pipeline.name);
   recordChange(session, {
     action: 'created',
     entity: { type: 'stage', id },
@@ -444,11 +440,7 @@ export function moveStage(session: Session, options: MoveStageOptions): Stage[] 
     throw new UsageError('a stage cannot be placed after itself');
   }
   order.splice(index, 0, stage);
-  checkStageOrder(order, pipeline.name);
-  updateStagePositions(
-    session.db,
-    order.map((s) => s.id),
-  );
+  saveStageOrder(session, order, pipeline.name);
   recordChange(session, {
     action: 'moved',
     entity: { type: 'stage', id: stage.id },
@@ -462,13 +454,12 @@ export function removeStage(session: Session, options: StageRefOptions): Stage {
   session.requireWrite();
   const pipeline = getPipeline(session, options.pipeline, options.type);
   const stage = stageOf(pipeline, options.stage);
-  const rest = pipeline.stages.filter((s) => s.id !== stage.id);
-  checkStageOrder(rest, pipeline.name);
-  refuseIfHoldsItems(() => deleteStage(session.db, stage.id), 'stage', stage.name);
-  updateStagePositions(
-    session.db,
-    rest.map((s) => s.id),
+  saveStageOrder(
+    session,
+    pipeline.stages.filter((s) => s.id !== stage.id),
+    pipeline.name,
   );
+  refuseIfHoldsItems(() => deleteStage(session.db, stage.id), 'stage', stage.name);
   recordChange(session, {
     action: 'deleted',
     entity: { type: 'stage', id: stage.id },
@@ -584,6 +575,19 @@ function defaultInsertIndex(order: { semantic: Semantic }[], semantic: Semantic)
   if (semantic === 'failure') return order.length;
   const firstFinal = order.findIndex((s) => s.semantic !== 'process');
   return firstFinal === -1 ? order.length : firstFinal;
+}
+
+/** Stores the order of a pipeline's stages, once it is one a pipeline may have. */
+function saveStageOrder(
+  session: Session,
+  order: { id: number; name: string; semantic: Semantic }[],
+  pipelineName: string,
+): void {
+  checkStageOrder(order, pipelineName);
+  updateStagePositions(
+    session.db,
+    order.map((s) => s.id),
+  );
 }
 
 /** Process stages first, then the one success stage, then at least one failure stage. */
