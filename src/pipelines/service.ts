@@ -38,13 +38,8 @@ export interface EntityType {
   createdAt: string;
 }
 
-export interface Stage {
-  id: number;
-  pipelineId: number;
-  name: string;
-  position: number;
-  semantic: Semantic;
-}
+/** A stage of a pipeline: its name, place and semantic. */
+export type Stage = StageRow;
 
 export interface Pipeline {
   id: number;
@@ -137,25 +132,7 @@ const builtinTypes = [
 const reservedTypeNames = ['contact', 'company', 'user', 'role', 'pipeline', 'stage'];
 
 function toType(row: TypeRow): EntityType {
-  return {
-    id: row.id,
-    name: row.name,
-    title: row.title,
-    builtin: row.builtin === 1,
-    manyPipelines: row.many_pipelines === 1,
-    pipelines: row.pipelines,
-    createdAt: row.created_at,
-  };
-}
-
-function toStage(row: StageRow): Stage {
-  return {
-    id: row.id,
-    pipelineId: row.pipeline_id,
-    name: row.name,
-    position: row.position,
-    semantic: row.semantic,
-  };
+  return { ...row, builtin: row.builtin === 1, manyPipelines: row.manyPipelines === 1 };
 }
 
 function toPipeline(db: Database, row: PipelineRow): Pipeline {
@@ -164,7 +141,7 @@ function toPipeline(db: Database, row: PipelineRow): Pipeline {
     type: row.type,
     name: row.name,
     isDefault: row.is_default === 1,
-    stages: selectStages(db, row.id).map(toStage),
+    stages: selectStages(db, row.id),
     createdAt: row.created_at,
   };
 }
@@ -346,7 +323,7 @@ function stageNotFound(ref: string, pipelineName: string, stages: Stage[]): stri
 function getStageById(session: Session, id: number): Stage {
   const row = selectStageById(session.db, id);
   if (!row) throw new NotFoundError(`no stage with id ${id}`);
-  return toStage(row);
+  return row;
 }
 
 /** The stage new items start in: the first stage of the pipeline. */
