@@ -1,3 +1,4 @@
+import type { Paging } from '../listing.js';
 import { pagedRows } from '../store/pages.js';
 import { given, likePattern, whereOf } from '../store/sql.js';
 import type { Database } from '../store/store.js';
@@ -53,11 +54,9 @@ export function selectParty(db: Database, table: PartyTable, id: number): PartyR
   return db.prepare(`SELECT * FROM ${table} WHERE id = ?`).get(id) as PartyRow | undefined;
 }
 
-export interface PartyFilter {
+export interface PartyFilter extends Paging {
   nameContains?: string;
   ids?: number[];
-  limit?: number;
-  offset?: number;
 }
 
 function partyWhere(filter: PartyFilter) {

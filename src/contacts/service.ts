@@ -2,7 +2,7 @@ import { normaliseEmail } from '../contact-details/email.js';
 import { normalisePhone } from '../contact-details/phone.js';
 import { NotFoundError, UsageError } from '../errors.js';
 import { recordChange } from '../history/service.js';
-import { afterOffset, inPages, type Listing } from '../listing.js';
+import { afterOffset, inPages, type Listing, type Paging } from '../listing.js';
 import { nowIso, type Session } from '../session.js';
 import { defaultCountry } from '../settings/service.js';
 import { checkDisplayText } from '../text.js';
@@ -250,13 +250,11 @@ export function getParty(session: Session, kind: PartyKind, id: number): Contact
   return party;
 }
 
-export interface ListPartiesOptions {
+export interface ListPartiesOptions extends Paging {
   search?: string;
   country?: string;
   phone?: string;
   email?: string;
-  limit?: number;
-  offset?: number;
 }
 
 export function listParties(

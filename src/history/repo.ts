@@ -1,3 +1,4 @@
+import type { Paging } from '../listing.js';
 import { pagedRows } from '../store/pages.js';
 import { given, statement, whereOf } from '../store/sql.js';
 import type { Database } from '../store/store.js';
@@ -26,15 +27,13 @@ export function insertHistory(db: Database, row: NewHistoryRow): void {
   ).run(row);
 }
 
-export interface HistoryFilter {
+export interface HistoryFilter extends Paging {
   entityType?: string;
   entityId?: number;
   actor?: string;
   /** Leave out the entries about these entity types. */
   hiddenEntityTypes?: string[];
   since?: string;
-  limit?: number;
-  offset?: number;
 }
 
 function historyWhere(filter: HistoryFilter) {

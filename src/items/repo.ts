@@ -1,3 +1,4 @@
+import type { Paging } from '../listing.js';
 import { pagedRows } from '../store/pages.js';
 import { given, likePattern, whereOf } from '../store/sql.js';
 import type { Database } from '../store/store.js';
@@ -53,7 +54,7 @@ export function selectItem(db: Database, id: number): ItemRow | undefined {
   return db.prepare(`${itemSelect} WHERE i.id = ?`).get(id) as ItemRow | undefined;
 }
 
-export interface ItemFilter {
+export interface ItemFilter extends Paging {
   ids?: number[];
   type?: string;
   pipelineId?: number;
@@ -62,8 +63,6 @@ export interface ItemFilter {
   titleContains?: string;
   /** Items whose own phones/emails, or whose contact's or company's, include the key. */
   holders?: { itemIds: number[]; contactIds: number[]; companyIds: number[] };
-  limit?: number;
-  offset?: number;
 }
 
 function itemWhere(filter: ItemFilter) {

@@ -11,7 +11,7 @@ import {
 } from '../contacts/service.js';
 import { NotFoundError, UsageError } from '../errors.js';
 import { type HistoryEntry, listHistory, recordChange } from '../history/service.js';
-import { afterOffset, inPages, type Listing } from '../listing.js';
+import { afterOffset, inPages, type Listing, type Paging } from '../listing.js';
 import {
   firstStage,
   getPipeline,
@@ -189,7 +189,7 @@ export function getItem(session: Session, id: number, options: { timeline?: bool
   return item;
 }
 
-export interface ListItemsOptions {
+export interface ListItemsOptions extends Paging {
   type?: string;
   pipeline?: string;
   stage?: string;
@@ -198,8 +198,6 @@ export interface ListItemsOptions {
   email?: string;
   search?: string;
   country?: string;
-  limit?: number;
-  offset?: number;
 }
 
 /** Items looked up (phones, emails) a page at a time while a list streams. */
