@@ -5,7 +5,7 @@ import { withOutputOptions } from '../../cli/output.js';
 import { collect, examples } from '../../cli/parse.js';
 import { printChange } from '../../cli/result.js';
 import { addParty, getParty, type PartyKind } from '../service.js';
-import { contactValueHint, partyParts } from './shared.js';
+import { contactValueHint, countryOption, partyParts } from './shared.js';
 
 export function partyAdd(group: Command, ctx: Context, kind: PartyKind): void {
   const { view, flag, other, linksOf } = partyParts(kind);
@@ -17,10 +17,7 @@ export function partyAdd(group: Command, ctx: Context, kind: PartyKind): void {
       .addOption(new Option('--name <name>', 'name').makeOptionMandatory())
       .option('--phone <phone>', 'phone, any spelling (repeatable)', collect)
       .option('--email <email>', 'email (repeatable)', collect)
-      .option(
-        '--country <code>',
-        'country for phones in national format (default: settings default-country)',
-      )
+      .addOption(countryOption())
       .option(flag, `link a ${other} (repeatable)`, collect),
     view,
   )

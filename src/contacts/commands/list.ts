@@ -4,7 +4,7 @@ import { withFlagHints } from '../../cli/flag-hints.js';
 import { printList, withOutputOptions } from '../../cli/output.js';
 import { examples, withPaging } from '../../cli/parse.js';
 import { listParties, type PartyKind } from '../service.js';
-import { contactValueHint, partyParts } from './shared.js';
+import { contactValueHint, countryOption, partyParts } from './shared.js';
 
 export function partyList(group: Command, ctx: Context, kind: PartyKind): void {
   const { view } = partyParts(kind);
@@ -15,7 +15,7 @@ export function partyList(group: Command, ctx: Context, kind: PartyKind): void {
       .option('--search <text>', 'name contains this text')
       .option('--phone <phone>', 'has this phone, in any spelling')
       .option('--email <email>', 'has this email (case-insensitive)')
-      .option('--country <code>', 'country for a --phone in national format'),
+      .addOption(countryOption('lookup')),
     view,
   )
     .addHelpText(

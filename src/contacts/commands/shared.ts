@@ -1,3 +1,4 @@
+import { Option } from '@commander-js/extra-typings';
 import type { FlagHint } from '../../cli/flag-hints.js';
 import type { View } from '../../cli/output.js';
 import { parseIds } from '../../cli/parse.js';
@@ -39,3 +40,13 @@ export const contactValueHint: FlagHint = (error) =>
   error instanceof ContactValueError
     ? `--${error.kind} ${JSON.stringify(error.raw)}: ${error.detail} (${error.reason})`
     : undefined;
+
+/** `--country CC` for phones written in national format: those stored, or one looked up. */
+export function countryOption(use: 'store' | 'lookup' = 'store') {
+  return new Option(
+    '--country <code>',
+    use === 'store'
+      ? 'country for phones in national format (default: settings default-country)'
+      : 'country for a --phone in national format',
+  );
+}

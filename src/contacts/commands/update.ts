@@ -5,7 +5,7 @@ import { withOutputOptions } from '../../cli/output.js';
 import { collect, examples, parseId } from '../../cli/parse.js';
 import { printChange } from '../../cli/result.js';
 import { type PartyKind, updateParty } from '../service.js';
-import { contactValueHint, partyParts } from './shared.js';
+import { contactValueHint, countryOption, partyParts } from './shared.js';
 
 export function partyUpdate(group: Command, ctx: Context, kind: PartyKind): void {
   const { view, flag, other, linksOf } = partyParts(kind);
@@ -18,10 +18,7 @@ export function partyUpdate(group: Command, ctx: Context, kind: PartyKind): void
       .option('--name <name>', 'new name')
       .option('--phone <phone>', 'replace the phones (repeatable)', collect)
       .option('--email <email>', 'replace the emails (repeatable)', collect)
-      .option(
-        '--country <code>',
-        'country for phones in national format (default: settings default-country)',
-      )
+      .addOption(countryOption())
       .option(
         flag,
         `replace the linked ${other === 'company' ? 'companies' : 'contacts'} (repeatable; none: unlink all)`,

@@ -5,7 +5,7 @@ import { withFlagHints } from '../../cli/flag-hints.js';
 import { withOutputOptions } from '../../cli/output.js';
 import { collect, collectField, examples, parseAmount, parseId } from '../../cli/parse.js';
 import { printChange } from '../../cli/result.js';
-import { contactValueHint } from '../../contacts/commands/shared.js';
+import { contactValueHint, countryOption } from '../../contacts/commands/shared.js';
 import { pipelineTypeHint } from '../../pipelines/commands/shared.js';
 import { addItem, itemSources } from '../service.js';
 import { itemHint, itemView } from './shared.js';
@@ -29,10 +29,7 @@ export function itemAdd(item: Command, ctx: Context): void {
       .option('--currency <code>', 'ISO currency (default: settings currency)')
       .option('--phone <phone>', 'phone (leads only; repeatable); any spelling', collect)
       .option('--email <email>', 'email (leads only; repeatable)', collect)
-      .option(
-        '--country <code>',
-        'country for phones in national format (default: settings default-country)',
-      )
+      .addOption(countryOption())
       .option('--contact <id>', 'link a contact')
       .option('--company <id>', 'link a company')
       .option('--responsible <login>', 'responsible user (default: you)')

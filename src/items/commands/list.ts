@@ -3,7 +3,7 @@ import type { Context } from '../../cli/context.js';
 import { withFlagHints } from '../../cli/flag-hints.js';
 import { printList, withOutputOptions } from '../../cli/output.js';
 import { examples, withPaging } from '../../cli/parse.js';
-import { contactValueHint } from '../../contacts/commands/shared.js';
+import { contactValueHint, countryOption } from '../../contacts/commands/shared.js';
 import { pipelineTypeHint } from '../../pipelines/commands/shared.js';
 import { listItems } from '../service.js';
 import { itemView } from './shared.js';
@@ -24,7 +24,7 @@ export function itemList(item: Command, ctx: Context): void {
         'only items with this phone, in any spelling (own, contact’s or company’s)',
       )
       .option('--email <email>', 'only items with this email (case-insensitive)')
-      .option('--country <code>', 'country for a --phone in national format')
+      .addOption(countryOption('lookup'))
       .option('--search <text>', 'only items whose title contains this text'),
     itemView,
   )

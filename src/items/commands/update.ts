@@ -4,7 +4,7 @@ import { withFlagHints } from '../../cli/flag-hints.js';
 import { withOutputOptions } from '../../cli/output.js';
 import { collect, collectField, examples, parseAmount, parseId } from '../../cli/parse.js';
 import { printChange } from '../../cli/result.js';
-import { contactValueHint } from '../../contacts/commands/shared.js';
+import { contactValueHint, countryOption } from '../../contacts/commands/shared.js';
 import { updateItem } from '../service.js';
 import { itemHint, itemView } from './shared.js';
 
@@ -32,10 +32,7 @@ export function itemUpdate(item: Command, ctx: Context): void {
       )
       .option('--phone <phone>', 'replace the phones (leads; repeatable)', collect)
       .option('--email <email>', 'replace the emails (leads; repeatable)', collect)
-      .option(
-        '--country <code>',
-        'country for phones in national format (default: settings default-country)',
-      ),
+      .addOption(countryOption()),
     itemView,
   )
     .addHelpText(
