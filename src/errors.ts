@@ -23,29 +23,27 @@ export class CrmError extends Error {
     message: string,
     readonly code: string,
     readonly exitCode: ExitCodeValue,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = new.target.name;
   }
 }
 
-export class UsageError extends CrmError {
-  constructor(message: string) {
-    super(message, 'usage', ExitCode.usage);
-  }
+/** The base of one kind of error: its code and exit code. */
+function errorKind(code: string, exitCode: ExitCodeValue) {
+  return class extends CrmError {
+    constructor(message: string, options?: ErrorOptions) {
+      super(message, code, exitCode, options);
+    }
+  };
 }
 
-export class NotFoundError extends CrmError {
-  constructor(message: string) {
-    super(message, 'not-found', ExitCode.notFound);
-  }
-}
+export class UsageError extends errorKind('usage', ExitCode.usage) {}
 
-export class ConflictError extends CrmError {
-  constructor(message: string) {
-    super(message, 'conflict', ExitCode.conflict);
-  }
-}
+export class NotFoundError extends errorKind('not-found', ExitCode.notFound) {}
+
+export class ConflictError extends errorKind('conflict', ExitCode.conflict) {}
 
 export class PermissionError extends CrmError {
   constructor(
@@ -56,15 +54,7 @@ export class PermissionError extends CrmError {
   }
 }
 
-export class InputError extends CrmError {
-  constructor(message: string) {
-    super(message, 'unusable-input', ExitCode.unusableInput);
-  }
-}
+export class InputError extends errorKind('unusable-input', ExitCode.unusableInput) {}
 
 /** Output could not be written (disk full, permission, a closed pipe other than EPIPE). */
-export class OutputError extends CrmError {
-  constructor(message: string) {
-    super(message, 'output-failed', ExitCode.outputFailed);
-  }
-}
+export class OutputError extends errorKind('output-failed', ExitCode.outputFailed) {}

@@ -1,4 +1,6 @@
-import { likePattern } from '../store/sql.js';
+import type { Paging } from '../listing.js';
+import { pagedRows } from '../store/pages.js';
+import { given, likePattern, whereOf } from '../store/sql.js';
 import type { Database } from '../store/store.js';
 
 export type OwnerType = 'item' | 'contact' | 'company';
@@ -52,25 +54,19 @@ export function selectParty(db: Database, table: PartyTable, id: number): PartyR
   return db.prepare(`SELECT * FROM ${table} WHERE id = ?`).get(id) as PartyRow | undefined;
 }
 
-export interface PartyFilter {
+export interface PartyFilter extends Paging {
   nameContains?: string;
   ids?: number[];
-  limit?: number;
-  offset?: number;
 }
 
-function partyWhere(filter: PartyFilter): { clause: string; params: Record<string, unknown> } {
-  const where: string[] = [];
-  const params: Record<string, unknown> = {};
-  if (filter.nameContains !== undefined) {
-    where.push(`name LIKE @pattern ESCAPE '\\'`);
-    params.pattern = likePattern(filter.nameContains);
-  }
-  if (filter.ids !== undefined) {
-    where.push(`id IN (SELECT value FROM json_each(@ids))`);
-    params.ids = JSON.stringify(filter.ids);
-  }
-  return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+function partyWhere(filter: PartyFilter) {
+  return whereOf([
+    given(
+      filter.nameContains === undefined ? undefined : likePattern(filter.nameContains),
+      `name LIKE @pattern ESCAPE '\\'`,
+    ),
+    given(filter.ids && JSON.stringify(filter.ids), 'id IN (SELECT value FROM json_each(@ids))'),
+  ]);
 }
 
 /** The contacts or companies matching a filter in id order, read lazily. */
@@ -80,15 +76,7 @@ export function* iterateParties(
   filter: PartyFilter,
 ): Generator<PartyRow> {
   const { clause, params } = partyWhere(filter);
-  // A whole list read through the memory map would keep every page it read resident.
-  if (filter.limit === undefined) db.pragma('mmap_size = 0');
-  yield* db
-    .prepare(`SELECT * FROM ${table} ${clause} ORDER BY id LIMIT @limit OFFSET @offset`)
-    .iterate({
-      ...params,
-      limit: filter.limit ?? -1,
-      offset: filter.offset ?? 0,
-    }) as IterableIterator<PartyRow>;
+  yield* pagedRows<PartyRow>(db, `SELECT * FROM ${table} ${clause} ORDER BY id`, params, filter);
 }
 
 export function countParties(db: Database, table: PartyTable, filter: PartyFilter): number {
@@ -145,46 +133,30 @@ export function selectOwnersByKey(
     .all(matchKey, kind) as { owner_type: OwnerType; owner_id: number }[];
 }
 
-export function replaceCompanyLinksOfContact(
-  db: Database,
-  contactId: number,
-  companyIds: number[],
-): void {
-  db.prepare('DELETE FROM contact_companies WHERE contact_id = ?').run(contactId);
-  const link = db.prepare('INSERT INTO contact_companies (contact_id, company_id) VALUES (?, ?)');
-  for (const companyId of new Set(companyIds)) link.run(contactId, companyId);
+/** One end of a link between a contact and a company. */
+export type LinkEnd = 'contact' | 'company';
+
+const otherEnd = { contact: 'company', company: 'contact' } as const;
+
+/** Replaces the links of one contact (or company) with links to `linkedIds` at the other end. */
+export function replaceLinks(db: Database, end: LinkEnd, id: number, linkedIds: number[]): void {
+  db.prepare(`DELETE FROM contact_companies WHERE ${end}_id = ?`).run(id);
+  const link = db.prepare(
+    `INSERT INTO contact_companies (${end}_id, ${otherEnd[end]}_id) VALUES (?, ?)`,
+  );
+  for (const linkedId of new Set(linkedIds)) link.run(id, linkedId);
 }
 
-export function replaceContactLinksOfCompany(
+/** The links of many contacts (or companies): each with the id at its other end, in id order. */
+export function selectLinks(
   db: Database,
-  companyId: number,
-  contactIds: number[],
-): void {
-  db.prepare('DELETE FROM contact_companies WHERE company_id = ?').run(companyId);
-  const link = db.prepare('INSERT INTO contact_companies (contact_id, company_id) VALUES (?, ?)');
-  for (const contactId of new Set(contactIds)) link.run(contactId, companyId);
-}
-
-export function selectCompanyIdsOfContacts(
-  db: Database,
-  contactIds: number[],
-): { contact_id: number; company_id: number }[] {
+  end: LinkEnd,
+  ids: number[],
+): { id: number; linkedId: number }[] {
   return db
     .prepare(
-      `SELECT contact_id, company_id FROM contact_companies
-       WHERE contact_id IN (SELECT value FROM json_each(?)) ORDER BY company_id`,
+      `SELECT ${end}_id AS id, ${otherEnd[end]}_id AS linkedId FROM contact_companies
+       WHERE ${end}_id IN (SELECT value FROM json_each(?)) ORDER BY linkedId`,
     )
-    .all(JSON.stringify(contactIds)) as { contact_id: number; company_id: number }[];
-}
-
-export function selectContactIdsOfCompanies(
-  db: Database,
-  companyIds: number[],
-): { contact_id: number; company_id: number }[] {
-  return db
-    .prepare(
-      `SELECT contact_id, company_id FROM contact_companies
-       WHERE company_id IN (SELECT value FROM json_each(?)) ORDER BY contact_id`,
-    )
-    .all(JSON.stringify(companyIds)) as { contact_id: number; company_id: number }[];
+    .all(JSON.stringify(ids)) as { id: number; linkedId: number }[];
 }

@@ -2,7 +2,7 @@ import { normaliseEmail } from '../contact-details/email.js';
 import { normalisePhone } from '../contact-details/phone.js';
 import { NotFoundError, UsageError } from '../errors.js';
 import { recordChange } from '../history/service.js';
-import { afterOffset, inPages, type Listing } from '../listing.js';
+import { afterOffset, inPages, type Listing, type Paging } from '../listing.js';
 import { nowIso, type Session } from '../session.js';
 import { defaultCountry } from '../settings/service.js';
 import { checkDisplayText } from '../text.js';
@@ -16,11 +16,9 @@ import {
   type OwnerType,
   type PartyRow,
   type PartyTable,
-  replaceCompanyLinksOfContact,
-  replaceContactLinksOfCompany,
-  selectCompanyIdsOfContacts,
-  selectContactIdsOfCompanies,
+  replaceLinks,
   selectContactPoints,
+  selectLinks,
   selectOwnersByKey,
   selectParty,
   touchParty,
@@ -69,29 +67,28 @@ export type PartyKind = 'contact' | 'company';
 
 const tableOf: Record<PartyKind, PartyTable> = { contact: 'contacts', company: 'companies' };
 
-/**
- * Normalises the phones and emails given on the command line; the first bad one is a
- * usage error that names the value and the reason.
- */
+/** A phone or email that cannot be stored: the value as given, and why (a reason code). */
+export class ContactValueError extends UsageError {
+  constructor(
+    readonly kind: 'phone' | 'email',
+    readonly raw: string,
+    readonly reason: string,
+    readonly detail: string,
+  ) {
+    super(`${kind} ${JSON.stringify(raw)}: ${detail} (${reason})`);
+  }
+}
+
+/** Normalises phones and emails to store; the first bad one is a ContactValueError. */
 export function parseContactDetails(
   session: Session,
   details: { phones?: string[]; emails?: string[]; country?: string },
 ): ContactPoint[] {
   const country = details.phones?.length ? (details.country ?? defaultCountry(session)) : undefined;
-  const points: ContactPoint[] = [];
-  for (const raw of details.phones ?? []) {
-    const result = normalisePhone(raw, country);
-    if (!result.ok)
-      throw new UsageError(`--phone ${JSON.stringify(raw)}: ${result.message} (${result.reason})`);
-    points.push({ kind: 'phone', value: result.value, key: result.key, raw });
-  }
-  for (const raw of details.emails ?? []) {
-    const result = normaliseEmail(raw);
-    if (!result.ok)
-      throw new UsageError(`--email ${JSON.stringify(raw)}: ${result.message} (${result.reason})`);
-    points.push({ kind: 'email', value: result.value, key: result.key, raw });
-  }
-  return dedupe(points);
+  return dedupe([
+    ...(details.phones ?? []).map((raw) => contactPointOf('phone', raw, country)),
+    ...(details.emails ?? []).map((raw) => contactPointOf('email', raw)),
+  ]);
 }
 
 /** Reads one phone or email given as a filter; any spelling of a number matches. */
@@ -101,12 +98,14 @@ export function parseLookupValue(
   raw: string,
   country?: string,
 ): string {
-  const [point] = parseContactDetails(
-    session,
-    kind === 'phone' ? { phones: [raw], country } : { emails: [raw] },
-  );
-  if (!point) throw new UsageError(`--${kind} needs a value`);
-  return point.key;
+  const phoneCountry = kind === 'phone' ? (country ?? defaultCountry(session)) : undefined;
+  return contactPointOf(kind, raw, phoneCountry).key;
+}
+
+function contactPointOf(kind: 'phone' | 'email', raw: string, country?: string): ContactPoint {
+  const result = kind === 'phone' ? normalisePhone(raw, country) : normaliseEmail(raw);
+  if (!result.ok) throw new ContactValueError(kind, raw, result.reason, result.message);
+  return { kind, value: result.value, key: result.key, raw };
 }
 
 /**
@@ -251,13 +250,11 @@ export function getParty(session: Session, kind: PartyKind, id: number): Contact
   return party;
 }
 
-export interface ListPartiesOptions {
+export interface ListPartiesOptions extends Paging {
   search?: string;
   country?: string;
   phone?: string;
   email?: string;
-  limit?: number;
-  offset?: number;
 }
 
 export function listParties(
@@ -297,10 +294,7 @@ const listPage = 1000;
 function toParties(session: Session, kind: PartyKind, rows: PartyRow[]): (Contact | Company)[] {
   const ids = rows.map((r) => r.id);
   const details = contactDetailsOf(session, kind, ids);
-  const links =
-    kind === 'contact'
-      ? groupLinks(selectCompanyIdsOfContacts(session.db, ids), 'contact_id', 'company_id')
-      : groupLinks(selectContactIdsOfCompanies(session.db, ids), 'company_id', 'contact_id');
+  const links = groupLinks(selectLinks(session.db, kind, ids));
   return rows.map((row) => {
     const { phones, emails } = details.get(row.id) ?? { phones: [], emails: [] };
     const base = { id: row.id, name: row.name, phones, emails };
@@ -323,8 +317,7 @@ export function replacedKinds(options: { phones?: string[]; emails?: string[] })
 function setLinks(session: Session, kind: PartyKind, id: number, links: number[]): void {
   const other: PartyKind = kind === 'contact' ? 'company' : 'contact';
   for (const linkId of links) getParty(session, other, linkId);
-  if (kind === 'contact') replaceCompanyLinksOfContact(session.db, id, links);
-  else replaceContactLinksOfCompany(session.db, id, links);
+  replaceLinks(session.db, kind, id, links);
 }
 
 function sameList<T>(a: T[], b: T[]): boolean {
@@ -335,16 +328,12 @@ function linksOf(party: Contact | Company): number[] {
   return 'companyIds' in party ? party.companyIds : party.contactIds;
 }
 
-function groupLinks(
-  rows: { contact_id: number; company_id: number }[],
-  by: 'contact_id' | 'company_id',
-  value: 'contact_id' | 'company_id',
-): Map<number, number[]> {
+function groupLinks(rows: { id: number; linkedId: number }[]): Map<number, number[]> {
   const grouped = new Map<number, number[]>();
   for (const row of rows) {
-    const list = grouped.get(row[by]) ?? [];
-    list.push(row[value]);
-    grouped.set(row[by], list);
+    const list = grouped.get(row.id) ?? [];
+    list.push(row.linkedId);
+    grouped.set(row.id, list);
   }
   return grouped;
 }

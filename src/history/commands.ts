@@ -6,7 +6,7 @@ import { mayUse } from '../users/service.js';
 import { historyListing } from './service.js';
 
 /** "stage: New → Prepayment; amount: 100 → 120" for people; JSON keeps the structure. */
-export function describeChanges(value: unknown): string {
+function describeChanges(value: unknown): string {
   if (value === null || typeof value !== 'object') return '';
   return Object.entries(value as Record<string, unknown>)
     .map(([field, change]) => {

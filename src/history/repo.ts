@@ -1,4 +1,6 @@
-import { statement } from '../store/sql.js';
+import type { Paging } from '../listing.js';
+import { pagedRows } from '../store/pages.js';
+import { given, statement, whereOf } from '../store/sql.js';
 import type { Database } from '../store/store.js';
 
 export interface HistoryRow {
@@ -25,62 +27,38 @@ export function insertHistory(db: Database, row: NewHistoryRow): void {
   ).run(row);
 }
 
-export interface HistoryFilter {
+export interface HistoryFilter extends Paging {
   entityType?: string;
   entityId?: number;
   actor?: string;
   /** Leave out the entries about these entity types. */
   hiddenEntityTypes?: string[];
   since?: string;
-  limit?: number;
-  offset?: number;
 }
 
-function historyWhere(filter: HistoryFilter): { clause: string; params: Record<string, unknown> } {
-  const where: string[] = [];
-  const params: Record<string, unknown> = {};
-  if (filter.entityType !== undefined) {
-    where.push('entity_type = @entityType');
-    params.entityType = filter.entityType;
-  }
-  if (filter.entityId !== undefined) {
-    where.push('entity_id = @entityId');
-    params.entityId = filter.entityId;
-  }
-  if (filter.actor !== undefined) {
-    where.push('actor = @actor COLLATE NOCASE');
-    params.actor = filter.actor;
-  }
-  filter.hiddenEntityTypes?.forEach((type, i) => {
-    where.push(`entity_type != @hidden${i}`);
-    params[`hidden${i}`] = type;
-  });
-  if (filter.since !== undefined) {
-    where.push('at >= @since');
-    params.since = filter.since;
-  }
-  return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+function historyWhere(filter: HistoryFilter) {
+  return whereOf([
+    given(filter.entityType, 'entity_type = @entityType'),
+    given(filter.entityId, 'entity_id = @entityId'),
+    given(filter.actor, 'actor = @actor COLLATE NOCASE'),
+    ...(filter.hiddenEntityTypes ?? []).map((type, i) => given(type, `entity_type != @hidden${i}`)),
+    given(filter.since, 'at >= @since'),
+  ]);
 }
 
 export function selectHistory(db: Database, filter: HistoryFilter): HistoryRow[] {
-  const { clause, params } = historyWhere(filter);
-  return db
-    .prepare(`SELECT * FROM history ${clause} ORDER BY at, id LIMIT @limit OFFSET @offset`)
-    .all({ ...params, limit: filter.limit ?? -1, offset: filter.offset ?? 0 }) as HistoryRow[];
+  return Array.from(iterateHistory(db, filter));
 }
 
 /** History entries in time order, read lazily. */
 export function* iterateHistory(db: Database, filter: HistoryFilter): Generator<HistoryRow> {
   const { clause, params } = historyWhere(filter);
-  // A whole list read through the memory map would keep every page it read resident.
-  if (filter.limit === undefined) db.pragma('mmap_size = 0');
-  yield* db
-    .prepare(`SELECT * FROM history ${clause} ORDER BY at, id LIMIT @limit OFFSET @offset`)
-    .iterate({
-      ...params,
-      limit: filter.limit ?? -1,
-      offset: filter.offset ?? 0,
-    }) as IterableIterator<HistoryRow>;
+  yield* pagedRows<HistoryRow>(
+    db,
+    `SELECT * FROM history ${clause} ORDER BY at, id`,
+    params,
+    filter,
+  );
 }
 
 export function countHistory(db: Database, filter: HistoryFilter): number {

@@ -1,4 +1,4 @@
-import { afterOffset, type Listing, mapRows } from '../listing.js';
+import { afterOffset, type Listing, mapRows, type Paging } from '../listing.js';
 import { nowIso, type Session } from '../session.js';
 import {
   countHistory,
@@ -55,15 +55,13 @@ export function recordChange(session: Session, change: RecordChangeOptions): voi
   });
 }
 
-export interface ListHistoryOptions {
+export interface ListHistoryOptions extends Paging {
   entity?: EntityRef;
   entityType?: string;
   actor?: string;
   /** Leave out the entries about these entity types (those the user may not see). */
   hiddenEntityTypes?: string[];
   since?: Date;
-  limit?: number;
-  offset?: number;
 }
 
 function historyFilter(options: ListHistoryOptions): HistoryFilter {

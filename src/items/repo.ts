@@ -1,4 +1,6 @@
-import { likePattern } from '../store/sql.js';
+import type { Paging } from '../listing.js';
+import { pagedRows } from '../store/pages.js';
+import { given, likePattern, whereOf } from '../store/sql.js';
 import type { Database } from '../store/store.js';
 
 export interface ItemRow {
@@ -22,21 +24,11 @@ export interface ItemRow {
   updated_at: string;
 }
 
-export interface NewItemRow {
-  type: string;
-  pipeline_id: number;
-  stage_id: number;
-  title: string;
-  amount: number | null;
-  currency: string | null;
-  responsible_id: number | null;
-  contact_id: number | null;
-  company_id: number | null;
-  source: string;
-  fields: string;
-  created_at: string;
-  updated_at: string;
-}
+/** An item as inserted: its columns without the id and the names joined in. */
+export type NewItemRow = Omit<
+  ItemRow,
+  'id' | 'pipeline_name' | 'stage_name' | 'stage_semantic' | 'responsible_login'
+>;
 
 const itemSelect = `
   SELECT i.*, p.name AS pipeline_name, s.name AS stage_name, s.semantic AS stage_semantic,
@@ -62,7 +54,7 @@ export function selectItem(db: Database, id: number): ItemRow | undefined {
   return db.prepare(`${itemSelect} WHERE i.id = ?`).get(id) as ItemRow | undefined;
 }
 
-export interface ItemFilter {
+export interface ItemFilter extends Paging {
   ids?: number[];
   type?: string;
   pipelineId?: number;
@@ -71,68 +63,44 @@ export interface ItemFilter {
   titleContains?: string;
   /** Items whose own phones/emails, or whose contact's or company's, include the key. */
   holders?: { itemIds: number[]; contactIds: number[]; companyIds: number[] };
-  limit?: number;
-  offset?: number;
 }
 
-function itemWhere(filter: ItemFilter): { clause: string; params: Record<string, unknown> } {
-  const where: string[] = [];
-  const params: Record<string, unknown> = {};
-  if (filter.ids !== undefined) {
-    where.push('i.id IN (SELECT value FROM json_each(@ids))');
-    params.ids = JSON.stringify(filter.ids);
-  }
-  if (filter.type !== undefined) {
-    where.push('i.type = @type');
-    params.type = filter.type;
-  }
-  if (filter.pipelineId !== undefined) {
-    where.push('i.pipeline_id = @pipelineId');
-    params.pipelineId = filter.pipelineId;
-  }
-  if (filter.stageId !== undefined) {
-    where.push('i.stage_id = @stageId');
-    params.stageId = filter.stageId;
-  }
-  if (filter.responsibleId !== undefined) {
-    where.push('i.responsible_id = @responsibleId');
-    params.responsibleId = filter.responsibleId;
-  }
-  if (filter.titleContains !== undefined) {
-    where.push(`i.title LIKE @title ESCAPE '\\'`);
-    params.title = likePattern(filter.titleContains);
-  }
-  if (filter.holders !== undefined) {
-    where.push(`(i.id IN (SELECT value FROM json_each(@holderItems))
+function itemWhere(filter: ItemFilter) {
+  const { holders } = filter;
+  return whereOf([
+    given(filter.ids && JSON.stringify(filter.ids), 'i.id IN (SELECT value FROM json_each(@ids))'),
+    given(filter.type, 'i.type = @type'),
+    given(filter.pipelineId, 'i.pipeline_id = @pipelineId'),
+    given(filter.stageId, 'i.stage_id = @stageId'),
+    given(filter.responsibleId, 'i.responsible_id = @responsibleId'),
+    given(
+      filter.titleContains === undefined ? undefined : likePattern(filter.titleContains),
+      `i.title LIKE @title ESCAPE '\\'`,
+    ),
+    holders && [
+      `(i.id IN (SELECT value FROM json_each(@holderItems))
       OR i.contact_id IN (SELECT value FROM json_each(@holderContacts))
-      OR i.company_id IN (SELECT value FROM json_each(@holderCompanies)))`);
-    params.holderItems = JSON.stringify(filter.holders.itemIds);
-    params.holderContacts = JSON.stringify(filter.holders.contactIds);
-    params.holderCompanies = JSON.stringify(filter.holders.companyIds);
-  }
-  return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+      OR i.company_id IN (SELECT value FROM json_each(@holderCompanies)))`,
+      {
+        holderItems: JSON.stringify(holders.itemIds),
+        holderContacts: JSON.stringify(holders.contactIds),
+        holderCompanies: JSON.stringify(holders.companyIds),
+      },
+    ],
+  ]);
 }
 
 export function selectItems(db: Database, filter: ItemFilter): ItemRow[] {
-  const { clause, params } = itemWhere(filter);
-  return db
-    .prepare(`${itemSelect} ${clause} ORDER BY i.id LIMIT @limit OFFSET @offset`)
-    .all({ ...params, limit: filter.limit ?? -1, offset: filter.offset ?? 0 }) as ItemRow[];
+  return Array.from(iterateItems(db, filter));
 }
 
 /** The items matching a filter in id order, read lazily: lists of any length stay small. */
 export function* iterateItems(db: Database, filter: ItemFilter): Generator<ItemRow> {
   const { clause, params } = itemWhere(filter);
-  // A whole list read through the memory map would keep every page it read resident.
-  if (filter.limit === undefined) db.pragma('mmap_size = 0');
-  yield* db.prepare(`${itemSelect} ${clause} ORDER BY i.id LIMIT @limit OFFSET @offset`).iterate({
-    ...params,
-    limit: filter.limit ?? -1,
-    offset: filter.offset ?? 0,
-  }) as IterableIterator<ItemRow>;
+  yield* pagedRows<ItemRow>(db, `${itemSelect} ${clause} ORDER BY i.id`, params, filter);
 }
 
-/** How many items match a filter, --limit and --offset aside. */
+/** How many items match a filter, its limit and offset aside. */
 export function countItems(db: Database, filter: ItemFilter): number {
   const { clause, params } = itemWhere(filter);
   return db.prepare(`SELECT count(*) FROM items i ${clause}`).pluck().get(params) as number;

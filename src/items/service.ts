@@ -11,13 +11,10 @@ import {
 } from '../contacts/service.js';
 import { NotFoundError, UsageError } from '../errors.js';
 import { type HistoryEntry, listHistory, recordChange } from '../history/service.js';
-import { afterOffset, inPages, type Listing } from '../listing.js';
+import { afterOffset, inPages, type Listing, type Paging } from '../listing.js';
 import {
-  findStageRow,
   firstStage,
   getPipeline,
-  getStage,
-  getStageById,
   matchingStage,
   type Pipeline,
   removePipeline,
@@ -25,7 +22,7 @@ import {
   requireType,
   type Semantic,
   type Stage,
-  stageNotFound,
+  stageOf,
 } from '../pipelines/service.js';
 import { nowIso, type Session, systemLogin } from '../session.js';
 import { getSetting } from '../settings/service.js';
@@ -46,6 +43,48 @@ import {
 
 export const itemSources = ['manual', 'call', 'email', 'form', 'chat', 'import'] as const;
 export type ItemSource = (typeof itemSources)[number];
+
+/** A custom field an item cannot take: not a field name, or no value where one is needed. */
+export class FieldError extends UsageError {
+  /** What is wrong with it. */
+  readonly detail: string;
+
+  constructor(
+    readonly key: string,
+    readonly problem: 'bad-name' | 'no-value',
+  ) {
+    const detail =
+      problem === 'bad-name'
+        ? "a field name is a letter or '_' then letters, digits, '_', '.', '-'"
+        : 'needs a value';
+    super(`field "${key}": ${detail}`);
+    this.detail = detail;
+  }
+}
+
+/** Phones and emails given for an item that takes them from its contact or company. */
+export class ClientDetailsError extends UsageError {
+  constructor(readonly type: string) {
+    super(`a ${type} takes its phones and emails from its contact or company`);
+  }
+}
+
+/** Items of a pipeline or stage being removed, told to move into it. */
+export class MoveIntoRemovedError extends UsageError {
+  constructor(
+    readonly removing: 'pipeline' | 'stage',
+    /** The name of the pipeline or stage being removed. */
+    readonly removed: string,
+    /** Where the items were to go. */
+    readonly target: { name: string; type: string },
+  ) {
+    super(
+      removing === 'pipeline'
+        ? `the items of pipeline "${removed}" cannot move into it while it is removed: they need another ${target.type} pipeline`
+        : `the items of stage "${removed}" cannot move into it while it is removed: they need another stage of "${target.name}"`,
+    );
+  }
+}
 
 /** DESIGN §8a item. */
 export interface Item {
@@ -96,9 +135,7 @@ export function addItem(session: Session, options: AddItemOptions): Item {
     );
   }
   const points = ownPoints(session, pipeline.type, options);
-  const stage = options.stage
-    ? getStage(session, pipeline.id, options.stage)
-    : firstStage(session, pipeline.id);
+  const stage = options.stage ? stageOf(pipeline, options.stage) : firstStage(pipeline);
   if (options.contact !== undefined) getContact(session, options.contact);
   if (options.company !== undefined) getCompany(session, options.company);
   const at = nowIso(session);
@@ -152,7 +189,7 @@ export function getItem(session: Session, id: number, options: { timeline?: bool
   return item;
 }
 
-export interface ListItemsOptions {
+export interface ListItemsOptions extends Paging {
   type?: string;
   pipeline?: string;
   stage?: string;
@@ -161,8 +198,6 @@ export interface ListItemsOptions {
   email?: string;
   search?: string;
   country?: string;
-  limit?: number;
-  offset?: number;
 }
 
 /** Items looked up (phones, emails) a page at a time while a list streams. */
@@ -180,8 +215,7 @@ export function listItems(session: Session, options: ListItemsOptions): Listing<
   if (options.pipeline !== undefined || options.stage !== undefined) {
     const pipeline = getPipeline(session, options.pipeline, options.type);
     filter.pipelineId = pipeline.id;
-    if (options.stage !== undefined)
-      filter.stageId = getStage(session, pipeline.id, options.stage).id;
+    if (options.stage !== undefined) filter.stageId = stageOf(pipeline, options.stage).id;
   }
   if (options.responsible !== undefined)
     filter.responsibleId = userIdOf(session, options.responsible);
@@ -198,7 +232,7 @@ export function listItems(session: Session, options: ListItemsOptions): Listing<
       companyIds: idsOf('company'),
     };
     // Two value filters must both hold: the second narrows to the items the first found.
-    // (Over all of them: --limit/--offset apply to the final result only.)
+    // (Over all of them: the limit and offset apply to the final result only.)
     if (filter.holders) {
       const narrowed = { ...filter, limit: undefined, offset: undefined };
       filter.ids = selectItems(session.db, narrowed).map((r) => r.id);
@@ -230,7 +264,7 @@ export interface UpdateItemOptions {
   country?: string;
 }
 
-/** Changes an item's fields (not its stage: see moveItems). `--field key=` removes a field. */
+/** Changes an item's fields (not its stage: see moveItems). A field given as empty is removed. */
 export function updateItem(session: Session, id: number, options: UpdateItemOptions): Item {
   const title = options.title === undefined ? undefined : checkTitle(options.title);
   session.requireWrite();
@@ -370,8 +404,7 @@ export function moveItems(
   if (options.fromStage !== undefined) {
     const pipeline = getPipeline(session, options.fromPipeline ?? options.pipeline);
     // A stage may hold hundreds of thousands of items: no spread into push().
-    for (const id of itemIdsInStage(session, getStage(session, pipeline.id, options.fromStage).id))
-      ids.push(id);
+    for (const id of itemIdsInStage(session, stageOf(pipeline, options.fromStage).id)) ids.push(id);
   }
   const result: MoveItemsResult = { moved: 0, unchanged: 0, moves: [] };
   const pipelines = new Map<string, Pipeline>();
@@ -391,8 +424,8 @@ export function moveItems(
       : pipelineOf(String(item.pipeline.id), item.type);
     const stage =
       options.stage === undefined
-        ? matchingStage(session, getStageById(session, item.stage.id), target.id)
-        : findStage(target, options.stage);
+        ? matchingStage(item.stage, target)
+        : stageOf(target, options.stage);
     if (stage.id === item.stage.id) {
       result.unchanged++;
     } else {
@@ -410,30 +443,22 @@ export function moveItems(
 }
 
 /** The ids of the items in a stage, e.g. to move them all. */
-export function itemIdsInStage(session: Session, stageId: number): number[] {
+function itemIdsInStage(session: Session, stageId: number): number[] {
   return selectItemIdsInStage(session.db, stageId);
 }
 
 /** Moves every item of a stage to the matching stage of another pipeline (or a stage of the same). */
-export function moveItemsOutOfStage(
+function moveItemsOutOfStage(
   session: Session,
   from: Stage,
   to: { pipeline?: string; stage?: string; type: string },
 ): MoveItemsResult {
   const target = getPipeline(session, to.pipeline, to.type);
   if (to.stage === undefined && target.id === from.pipelineId) {
-    throw new UsageError(
-      `--move-items-to names the pipeline being removed ("${target.name}"): name another ${to.type} pipeline for its items`,
-    );
+    throw new MoveIntoRemovedError('pipeline', target.name, target);
   }
-  const stage = to.stage
-    ? getStage(session, target.id, to.stage)
-    : matchingStage(session, from, target.id);
-  if (stage.id === from.id) {
-    throw new UsageError(
-      `--move-items-to names the stage being removed ("${from.name}"): name another stage of "${target.name}" for its items`,
-    );
-  }
+  const stage = to.stage ? stageOf(target, to.stage) : matchingStage(from, target);
+  if (stage.id === from.id) throw new MoveIntoRemovedError('stage', from.name, target);
   const ids = itemIdsInStage(session, from.id);
   if (ids.length === 0) return { moved: 0, unchanged: 0, moves: [] };
   return moveItems(session, { ids, stage: String(stage.id), pipeline: String(target.id) });
@@ -466,7 +491,7 @@ export function removeStageMovingItems(
 ): Stage & { items: number } {
   session.requireWrite('removing a stage');
   const target = getPipeline(session, options.pipeline, options.type);
-  const doomed = getStage(session, target.id, options.stage);
+  const doomed = stageOf(target, options.stage);
   let moved = 0;
   if (options.moveItemsTo !== undefined) {
     moved = moveItemsOutOfStage(session, doomed, {
@@ -528,12 +553,6 @@ function applyMove(session: Session, item: Item, pipeline: Pipeline, stage: Stag
   });
 }
 
-function findStage(pipeline: Pipeline, ref: string): Stage {
-  const stage = findStageRow(pipeline.stages, ref);
-  if (!stage) throw new NotFoundError(stageNotFound(ref, pipeline.name, pipeline.stages));
-  return stage;
-}
-
 function toItems(session: Session, rows: ItemRow[]): Item[] {
   const own = contactDetailsOf(
     session,
@@ -589,9 +608,7 @@ function ownPoints(
   options: { phones?: string[]; emails?: string[] },
 ) {
   if ((options.phones?.length || options.emails?.length) && type !== 'lead') {
-    throw new UsageError(
-      `a ${type} takes its phones and emails from its contact or company: add them there (crmctl contact add --phone …) and link it with --contact`,
-    );
+    throw new ClientDetailsError(type);
   }
   return parseContactDetails(session, options);
 }
@@ -618,12 +635,8 @@ function checkTitle(title: string): string {
 
 function checkFields(fields: Record<string, string>, allowEmpty = false): Record<string, string> {
   for (const [key, value] of Object.entries(fields)) {
-    if (!/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/.test(key)) {
-      throw new UsageError(
-        `--field "${key}": a field name is a letter or '_' then letters, digits, '_', '.', '-'`,
-      );
-    }
-    if (!allowEmpty && value === '') throw new UsageError(`--field ${key}= needs a value`);
+    if (!/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/.test(key)) throw new FieldError(key, 'bad-name');
+    if (!allowEmpty && value === '') throw new FieldError(key, 'no-value');
   }
   return fields;
 }

@@ -71,7 +71,7 @@ export function drawPipeline(
  * `&lt;`), so a stage named `<img onerror=…>` is shown, not rendered, and quotes cannot end
  * the label. `#` itself too, so that no name reads as an entity code.
  */
-export function mermaidText(text: string): string {
+function mermaidText(text: string): string {
   return escapeControls(text).replace(/[#&<>"'`]/g, (c) => mermaidEntities[c] ?? c);
 }
 

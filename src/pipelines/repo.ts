@@ -1,15 +1,17 @@
+import { given, whereOf } from '../store/sql.js';
 import type { Database } from '../store/store.js';
 
 export type Semantic = 'process' | 'success' | 'failure';
 
+/** An entity type with how many pipelines it has; the flags are 0 or 1. */
 export interface TypeRow {
   id: number;
   name: string;
   title: string;
   builtin: number;
-  many_pipelines: number;
-  created_at: string;
+  manyPipelines: number;
   pipelines: number;
+  createdAt: string;
 }
 
 export interface PipelineRow {
@@ -22,28 +24,27 @@ export interface PipelineRow {
 
 export interface StageRow {
   id: number;
-  pipeline_id: number;
+  pipelineId: number;
   name: string;
   position: number;
   semantic: Semantic;
 }
 
+const typeSelect = `
+  SELECT t.id, t.name, t.title, t.builtin, t.many_pipelines AS manyPipelines,
+    (SELECT count(*) FROM pipelines p WHERE p.type = t.name) AS pipelines, t.created_at AS createdAt
+  FROM entity_types t`;
+
+const stageSelect = 'SELECT id, pipeline_id AS pipelineId, name, position, semantic FROM stages';
+
 export function selectTypes(db: Database): TypeRow[] {
   return db
-    .prepare(
-      `SELECT t.*, (SELECT count(*) FROM pipelines p WHERE p.type = t.name) AS pipelines
-       FROM entity_types t ORDER BY t.builtin DESC, t.created_at, t.name`,
-    )
+    .prepare(`${typeSelect} ORDER BY t.builtin DESC, t.created_at, t.name`)
     .all() as TypeRow[];
 }
 
 export function selectType(db: Database, name: string): TypeRow | undefined {
-  return db
-    .prepare(
-      `SELECT t.*, (SELECT count(*) FROM pipelines p WHERE p.type = t.name) AS pipelines
-       FROM entity_types t WHERE t.name = ?`,
-    )
-    .get(name) as TypeRow | undefined;
+  return db.prepare(`${typeSelect} WHERE t.name = ?`).get(name) as TypeRow | undefined;
 }
 
 export function insertType(
@@ -65,12 +66,10 @@ export function insertType(
 }
 
 export function selectPipelines(db: Database, type?: string): PipelineRow[] {
-  if (type === undefined) {
-    return db.prepare('SELECT * FROM pipelines ORDER BY type, id').all() as PipelineRow[];
-  }
+  const { clause, params } = whereOf([given(type, 'type = @type')]);
   return db
-    .prepare('SELECT * FROM pipelines WHERE type = ? ORDER BY id')
-    .all(type) as PipelineRow[];
+    .prepare(`SELECT * FROM pipelines ${clause} ORDER BY type, id`)
+    .all(params) as PipelineRow[];
 }
 
 export function selectPipelineById(db: Database, id: number): PipelineRow | undefined {
@@ -109,12 +108,12 @@ export function deletePipeline(db: Database, id: number): void {
 
 export function selectStages(db: Database, pipelineId: number): StageRow[] {
   return db
-    .prepare('SELECT * FROM stages WHERE pipeline_id = ? ORDER BY position, id')
+    .prepare(`${stageSelect} WHERE pipeline_id = ? ORDER BY position, id`)
     .all(pipelineId) as StageRow[];
 }
 
 export function selectStageById(db: Database, id: number): StageRow | undefined {
-  return db.prepare('SELECT * FROM stages WHERE id = ?').get(id) as StageRow | undefined;
+  return db.prepare(`${stageSelect} WHERE id = ?`).get(id) as StageRow | undefined;
 }
 
 export function insertStage(

@@ -38,13 +38,8 @@ export interface EntityType {
   createdAt: string;
 }
 
-export interface Stage {
-  id: number;
-  pipelineId: number;
-  name: string;
-  position: number;
-  semantic: Semantic;
-}
+/** A stage of a pipeline: its name, place and semantic. */
+export type Stage = StageRow;
 
 export interface Pipeline {
   id: number;
@@ -56,6 +51,35 @@ export interface Pipeline {
 }
 
 export const semantics: Semantic[] = ['process', 'success', 'failure'];
+
+/** A pipeline or stage that cannot be removed while items are in it. */
+export class HoldsItemsError extends ConflictError {
+  constructor(
+    readonly what: 'pipeline' | 'stage',
+    readonly removed: string,
+  ) {
+    super(`${what} "${removed}" holds items: they must move elsewhere first`);
+  }
+}
+
+/** A pipeline name that several pipelines (of different types) have. */
+export class AmbiguousPipelineError extends UsageError {
+  /** Which pipelines: `several pipelines are called "X" (deal #1, invoice #4)`. */
+  readonly candidates: string;
+
+  constructor(ref: string, matches: { type: string; id: number }[]) {
+    const candidates = `several pipelines are called "${ref}" (${matches.map((p) => `${p.type} #${p.id}`).join(', ')})`;
+    super(`${candidates}: name its type, or give its id`);
+    this.candidates = candidates;
+  }
+}
+
+/** A list of stages for a new pipeline with no stage that is not final. */
+export class NoOpenStageError extends UsageError {
+  constructor() {
+    super('a pipeline needs at least one stage that is not final');
+  }
+}
 
 type StageSpec = [name: string, semantic: Semantic];
 
@@ -108,25 +132,7 @@ const builtinTypes = [
 const reservedTypeNames = ['contact', 'company', 'user', 'role', 'pipeline', 'stage'];
 
 function toType(row: TypeRow): EntityType {
-  return {
-    id: row.id,
-    name: row.name,
-    title: row.title,
-    builtin: row.builtin === 1,
-    manyPipelines: row.many_pipelines === 1,
-    pipelines: row.pipelines,
-    createdAt: row.created_at,
-  };
-}
-
-function toStage(row: StageRow): Stage {
-  return {
-    id: row.id,
-    pipelineId: row.pipeline_id,
-    name: row.name,
-    position: row.position,
-    semantic: row.semantic,
-  };
+  return { ...row, builtin: row.builtin === 1, manyPipelines: row.manyPipelines === 1 };
 }
 
 function toPipeline(db: Database, row: PipelineRow): Pipeline {
@@ -135,7 +141,7 @@ function toPipeline(db: Database, row: PipelineRow): Pipeline {
     type: row.type,
     name: row.name,
     isDefault: row.is_default === 1,
-    stages: selectStages(db, row.id).map(toStage),
+    stages: selectStages(db, row.id),
     createdAt: row.created_at,
   };
 }
@@ -273,10 +279,7 @@ export function removePipeline(session: Session, ref: string, type?: string): Pi
       `"${pipeline.name}" is the default ${pipeline.type} pipeline and cannot be removed`,
     );
   }
-  refuseIfHoldsItems(
-    () => deletePipeline(session.db, pipeline.id),
-    `pipeline "${pipeline.name}" holds items: move them first with --move-items-to`,
-  );
+  refuseIfHoldsItems(() => deletePipeline(session.db, pipeline.id), 'pipeline', pipeline.name);
   recordChange(session, {
     action: 'deleted',
     entity: { type: 'pipeline', id: pipeline.id },
@@ -289,25 +292,18 @@ export function listStages(session: Session, pipelineRef?: string, type?: string
   return getPipeline(session, pipelineRef, type).stages;
 }
 
-/** Finds a stage of a pipeline by id or name (case-insensitive). */
-export function getStage(session: Session, pipelineId: number, ref: string): Stage {
-  const stages = selectStages(session.db, pipelineId);
-  const found = findStageRow(stages, ref);
-  if (!found) {
-    const pipeline = selectPipelineById(session.db, pipelineId);
-    throw new NotFoundError(stageNotFound(ref, pipeline?.name ?? String(pipelineId), stages));
-  }
-  return toStage(found);
+/** The stage `ref` names in a pipeline: by id, or by name (case-insensitive). */
+export function stageOf(pipeline: Pipeline, ref: string): Stage {
+  const found = findStageRow(pipeline.stages, ref);
+  if (!found) throw new NotFoundError(stageNotFound(ref, pipeline.name, pipeline.stages));
+  return found;
 }
 
 /**
  * The stage `ref` names among `stages`: by id when it is digits only (a name never is, though an
  * older store may hold one: that stage is addressed by its id), else by name, case-insensitive.
  */
-export function findStageRow<T extends { id: number; name: string }>(
-  stages: T[],
-  ref: string,
-): T | undefined {
+function findStageRow(stages: Stage[], ref: string): Stage | undefined {
   const wanted = ref.trim();
   if (wanted === '') throw new UsageError('name a stage (its name or id), not an empty one');
   if (isIdReference(wanted)) return stages.find((s) => String(s.id) === wanted);
@@ -315,11 +311,7 @@ export function findStageRow<T extends { id: number; name: string }>(
 }
 
 /** "no stage …; stages: …", pointing at a stage whose old numeric name was meant. */
-export function stageNotFound(
-  ref: string,
-  pipelineName: string,
-  stages: { id: number; name: string }[],
-): string {
+function stageNotFound(ref: string, pipelineName: string, stages: Stage[]): string {
   const wanted = ref.trim();
   const named = isIdReference(wanted) ? stages.find((s) => s.name === wanted) : undefined;
   const hint = named
@@ -328,17 +320,17 @@ export function stageNotFound(
   return `no stage "${ref}" in pipeline "${pipelineName}"${hint}; stages: ${stages.map((s) => s.name).join(', ')}`;
 }
 
-export function getStageById(session: Session, id: number): Stage {
+function getStageById(session: Session, id: number): Stage {
   const row = selectStageById(session.db, id);
   if (!row) throw new NotFoundError(`no stage with id ${id}`);
-  return toStage(row);
+  return row;
 }
 
 /** The stage new items start in: the first stage of the pipeline. */
-export function firstStage(session: Session, pipelineId: number): Stage {
-  const [first] = selectStages(session.db, pipelineId);
-  if (!first) throw new NotFoundError(`pipeline ${pipelineId} has no stages`);
-  return toStage(first);
+export function firstStage(pipeline: Pipeline): Stage {
+  const [first] = pipeline.stages;
+  if (!first) throw new NotFoundError(`pipeline ${pipeline.id} has no stages`);
+  return first;
 }
 
 export interface AddStageOptions {
@@ -353,7 +345,7 @@ export function addStage(session: Session, options: AddStageOptions): Stage {
   const name = checkName(options.name, 'stage');
   const semantic = options.semantic ?? 'process';
   session.requireWrite();
-  const pipeline = toPipeline(session.db, resolvePipeline(session, options.pipeline, options.type));
+  const pipeline = getPipeline(session, options.pipeline, options.type);
   if (pipeline.stages.some((s) => s.name.toLowerCase() === name.toLowerCase())) {
     throw new ConflictError(`pipeline "${pipeline.name}" already has a stage "${name}"`);
   }
@@ -365,7 +357,7 @@ export function addStage(session: Session, options: AddStageOptions): Stage {
   }
   const order = pipeline.stages.map((s) => ({ id: s.id, semantic: s.semantic, name: s.name }));
   const index = options.after
-    ? order.findIndex((s) => s.id === getStage(session, pipeline.id, options.after ?? '').id) + 1
+    ? order.findIndex((s) => s.id === stageOf(pipeline, options.after ?? '').id) + 1
     : defaultInsertIndex(order, semantic);
   const id = insertStage(session.db, {
     pipelineId: pipeline.id,
@@ -374,11 +366,7 @@ export function addStage(session: Session, options: AddStageOptions): Stage {
     semantic,
   });
   order.splice(index, 0, { id, semantic, name });
-  checkStageOrder(order, pipeline.name);
-  updateStagePositions(
-    session.db,
-    order.map((s) => s.id),
-  );
+  saveStageOrder(session, order, pipeline.name);
   recordChange(session, {
     action: 'created',
     entity: { type: 'stage', id },
@@ -396,9 +384,9 @@ export interface StageRefOptions {
 export function renameStage(session: Session, options: StageRefOptions, newName: string): Stage {
   const name = checkName(newName, 'stage');
   session.requireWrite();
-  const pipeline = resolvePipeline(session, options.pipeline, options.type);
-  const stage = getStage(session, pipeline.id, options.stage);
-  const clash = selectStages(session.db, pipeline.id).find(
+  const pipeline = getPipeline(session, options.pipeline, options.type);
+  const stage = stageOf(pipeline, options.stage);
+  const clash = pipeline.stages.find(
     (s) => s.id !== stage.id && s.name.toLowerCase() === name.toLowerCase(),
   );
   if (clash) throw new ConflictError(`pipeline "${pipeline.name}" already has a stage "${name}"`);
@@ -419,21 +407,17 @@ export interface MoveStageOptions extends StageRefOptions {
 
 export function moveStage(session: Session, options: MoveStageOptions): Stage[] {
   session.requireWrite();
-  const pipeline = resolvePipeline(session, options.pipeline, options.type);
-  const stage = getStage(session, pipeline.id, options.stage);
-  const order = selectStages(session.db, pipeline.id).filter((s) => s.id !== stage.id);
+  const pipeline = getPipeline(session, options.pipeline, options.type);
+  const stage = stageOf(pipeline, options.stage);
+  const order = pipeline.stages.filter((s) => s.id !== stage.id);
   const index = options.after
-    ? order.findIndex((s) => s.id === getStage(session, pipeline.id, options.after ?? '').id) + 1
+    ? order.findIndex((s) => s.id === stageOf(pipeline, options.after ?? '').id) + 1
     : 0;
   if (options.after && index === 0) {
     throw new UsageError('a stage cannot be placed after itself');
   }
-  order.splice(index, 0, { ...stage, pipeline_id: pipeline.id });
-  checkStageOrder(order, pipeline.name);
-  updateStagePositions(
-    session.db,
-    order.map((s) => s.id),
-  );
+  order.splice(index, 0, stage);
+  saveStageOrder(session, order, pipeline.name);
   recordChange(session, {
     action: 'moved',
     entity: { type: 'stage', id: stage.id },
@@ -445,18 +429,14 @@ export function moveStage(session: Session, options: MoveStageOptions): Stage[] 
 /** Removes a stage that holds no items (the caller moves them first). */
 export function removeStage(session: Session, options: StageRefOptions): Stage {
   session.requireWrite();
-  const pipeline = resolvePipeline(session, options.pipeline, options.type);
-  const stage = getStage(session, pipeline.id, options.stage);
-  const rest = selectStages(session.db, pipeline.id).filter((s) => s.id !== stage.id);
-  checkStageOrder(rest, pipeline.name);
-  refuseIfHoldsItems(
-    () => deleteStage(session.db, stage.id),
-    `stage "${stage.name}" holds items: name where they go with --move-items-to`,
+  const pipeline = getPipeline(session, options.pipeline, options.type);
+  const stage = stageOf(pipeline, options.stage);
+  saveStageOrder(
+    session,
+    pipeline.stages.filter((s) => s.id !== stage.id),
+    pipeline.name,
   );
-  updateStagePositions(
-    session.db,
-    rest.map((s) => s.id),
-  );
+  refuseIfHoldsItems(() => deleteStage(session.db, stage.id), 'stage', stage.name);
   recordChange(session, {
     action: 'deleted',
     entity: { type: 'stage', id: stage.id },
@@ -469,13 +449,12 @@ export function removeStage(session: Session, options: StageRefOptions): Stage {
  * The stage of `target` pipeline that corresponds to `stage`: the one with the same name,
  * else the first with the same semantic. Used when items change pipeline.
  */
-export function matchingStage(session: Session, stage: Stage, targetPipelineId: number): Stage {
-  const stages = selectStages(session.db, targetPipelineId).map(toStage);
+export function matchingStage(stage: Pick<Stage, 'name' | 'semantic'>, target: Pipeline): Stage {
   const match =
-    stages.find((s) => s.name.toLowerCase() === stage.name.toLowerCase()) ??
-    stages.find((s) => s.semantic === stage.semantic) ??
-    stages[0];
-  if (!match) throw new NotFoundError(`pipeline ${targetPipelineId} has no stages`);
+    target.stages.find((s) => s.name.toLowerCase() === stage.name.toLowerCase()) ??
+    target.stages.find((s) => s.semantic === stage.semantic) ??
+    target.stages[0];
+  if (!match) throw new NotFoundError(`pipeline ${target.id} has no stages`);
   return match;
 }
 
@@ -506,11 +485,7 @@ function resolvePipeline(session: Session, ref: string | undefined, type?: strin
     (p) => type === undefined || p.type === type,
   );
   if (matches.length === 1 && matches[0]) return matches[0];
-  if (matches.length > 1) {
-    throw new UsageError(
-      `several pipelines are called "${ref}" (${matches.map((p) => `${p.type} #${p.id}`).join(', ')}): add --type or give the id`,
-    );
-  }
+  if (matches.length > 1) throw new AmbiguousPipelineError(ref, matches);
   const known = selectPipelines(db, type)
     .map((p) => `${p.name} (${p.type} #${p.id})`)
     .join(', ');
@@ -543,7 +518,7 @@ function stageSpecsOf(type: string): StageSpec[] {
 }
 
 /**
- * `--stages New,Measure,Won:success,Lost:failure`: names with optional semantics, in order
+ * `New,Measure,Won:success,Lost:failure`: names with optional semantics, in order
  * (finals last, or the pipeline is refused). Without a success or failure stage, the type's
  * default final stages are added.
  */
@@ -558,9 +533,7 @@ function parseStageSpecs(names: string[], type: string): StageSpec[] {
     if (seen.has(name.toLowerCase())) throw new UsageError(`stage "${name}" is listed twice`);
     seen.add(name.toLowerCase());
   }
-  if (!specs.some(([, semantic]) => semantic === 'process')) {
-    throw new UsageError('--stages needs at least one stage that is not final');
-  }
+  if (!specs.some(([, semantic]) => semantic === 'process')) throw new NoOpenStageError();
   // Missing finals come from the type's defaults: the success stage before the first failure.
   const defaults = stageSpecsOf(type).filter(([name]) => !seen.has(name.toLowerCase()));
   const result = [...specs];
@@ -579,6 +552,19 @@ function defaultInsertIndex(order: { semantic: Semantic }[], semantic: Semantic)
   if (semantic === 'failure') return order.length;
   const firstFinal = order.findIndex((s) => s.semantic !== 'process');
   return firstFinal === -1 ? order.length : firstFinal;
+}
+
+/** Stores the order of a pipeline's stages, once it is one a pipeline may have. */
+function saveStageOrder(
+  session: Session,
+  order: { id: number; name: string; semantic: Semantic }[],
+  pipelineName: string,
+): void {
+  checkStageOrder(order, pipelineName);
+  updateStagePositions(
+    session.db,
+    order.map((s) => s.id),
+  );
 }
 
 /** Process stages first, then the one success stage, then at least one failure stage. */
@@ -622,16 +608,16 @@ function checkName(name: string, what: 'pipeline' | 'stage'): string {
 }
 
 /** A reference of ASCII digits only is an id, never a name (DESIGN §1). */
-export function isIdReference(ref: string): boolean {
+function isIdReference(ref: string): boolean {
   return /^\d+$/.test(ref.trim());
 }
 
-function refuseIfHoldsItems(remove: () => void, message: string): void {
+function refuseIfHoldsItems(remove: () => void, what: 'pipeline' | 'stage', name: string): void {
   try {
     remove();
   } catch (error) {
     if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
-      throw new ConflictError(message);
+      throw new HoldsItemsError(what, name);
     }
     throw error;
   }

@@ -1,7 +1,7 @@
-import { printList, printRecord, type View, withOutputOptions } from '../cli/output.js';
+import { printList, type View, withOutputOptions } from '../cli/output.js';
 import { examples } from '../cli/parse.js';
 import type { CommandModule } from '../cli/registry.js';
-import { printChange } from '../cli/result.js';
+import { printChange, printResult } from '../cli/result.js';
 import { getSetting, listSettings, setSetting } from './service.js';
 
 const settingView: View = {
@@ -43,11 +43,7 @@ export const commands: CommandModule['commands'] = {
         const session = ctx.session('items.view');
         const setting = getSetting(session, key);
         // The bare value, for `$(crmctl settings get …)`; a format asked for prints the record.
-        if (!options.json && options.output === undefined && !options.fields) {
-          ctx.out(setting.value ?? '');
-          return;
-        }
-        await printRecord(ctx, setting, options, settingView);
+        await printResult(ctx, options, setting, settingView, () => ctx.out(setting.value ?? ''));
       });
 
     withOutputOptions(

@@ -1,13 +1,13 @@
 import type { Database } from '../store/store.js';
 
+/** A user with the login of their supervisor. */
 export interface UserRow {
   id: number;
   login: string;
   name: string;
   role: string;
-  supervisor_id: number | null;
-  supervisor_login: string | null;
-  created_at: string;
+  supervisor: string | null;
+  createdAt: string;
 }
 
 export interface RoleRow {
@@ -20,7 +20,7 @@ export interface RoleRow {
 }
 
 const userSelect = `
-  SELECT u.*, s.login AS supervisor_login
+  SELECT u.id, u.login, u.name, u.role, s.login AS supervisor, u.created_at AS createdAt
   FROM users u LEFT JOIN users s ON s.id = u.supervisor_id`;
 
 /** Users in login order, read lazily. */
@@ -39,10 +39,6 @@ export function countUsers(db: Database): number {
 
 export function selectUserByLogin(db: Database, login: string): UserRow | undefined {
   return db.prepare(`${userSelect} WHERE u.login = ?`).get(login) as UserRow | undefined;
-}
-
-export function selectUserById(db: Database, id: number): UserRow | undefined {
-  return db.prepare(`${userSelect} WHERE u.id = ?`).get(id) as UserRow | undefined;
 }
 
 export function insertUser(

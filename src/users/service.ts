@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import { ConflictError, NotFoundError, PermissionError, UsageError } from '../errors.js';
 import { recordChange } from '../history/service.js';
-import { afterOffset, type Listing, listingOf, mapRows, type Paging } from '../listing.js';
+import { afterOffset, type Listing, listingOf, type Paging } from '../listing.js';
 import { type Cause, nowIso, Session, systemLogin } from '../session.js';
 import type { Database, Store } from '../store/store.js';
 import { checkDisplayText } from '../text.js';
@@ -23,14 +23,8 @@ import {
   updateUserRole,
 } from './repo.js';
 
-export interface User {
-  id: number;
-  login: string;
-  name: string;
-  role: string;
-  supervisor: string | null;
-  createdAt: string;
-}
+/** A user, with the login of their supervisor. */
+export type User = UserRow;
 
 export interface Role {
   id: number;
@@ -41,25 +35,11 @@ export interface Role {
   users: number;
 }
 
-function toUser(row: UserRow): User {
-  return {
-    id: row.id,
-    login: row.login,
-    name: row.name,
-    role: row.role,
-    supervisor: row.supervisor_login,
-    createdAt: row.created_at,
-  };
-}
-
 function toRole(row: RoleRow): Role {
   return {
-    id: row.id,
-    name: row.name,
-    description: row.description,
+    ...row,
     builtin: row.builtin === 1,
     permissions: row.permissions ? row.permissions.split(',') : [],
-    users: row.users,
   };
 }
 
@@ -150,14 +130,14 @@ export function addUser(session: Session, options: AddUserOptions): User {
 export function listUsers(session: Session, paging: Paging = {}): Listing<User> {
   const { db } = session;
   return {
-    rows: mapRows(iterateUsers(db, paging), toUser),
+    rows: iterateUsers(db, paging),
     limited: paging.limit !== undefined,
     total: () => afterOffset(countUsers(db), paging.offset),
   };
 }
 
 export function getUser(session: Session, login: string): User {
-  return toUser(requireUserRow(session.db, login));
+  return requireUserRow(session.db, login);
 }
 
 /** The id of a user given by login, for features that link records to users. */
@@ -170,7 +150,7 @@ export function setUserRole(session: Session, login: string, role: string): User
   session.requireWrite();
   const user = requireUserRow(db, login);
   requireRole(db, role);
-  if (user.role === role) return toUser(user);
+  if (user.role === role) return user;
   updateUserRole(db, user.id, role);
   if (countUsersWithPermission(db, 'users.manage') === 0) {
     throw new ConflictError(`"${login}" is the last user who can manage users: keep one admin`);
@@ -196,7 +176,7 @@ export function removeUser(session: Session, login: string): User {
     entity: { type: 'user', id: user.id },
     changes: { login: user.login, role: user.role },
   });
-  return toUser(user);
+  return user;
 }
 
 export function listRoles(session: Session, paging: Paging = {}): Listing<Role> {

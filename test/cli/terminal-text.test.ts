@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers.js';
+import { newStore, runCli } from '../helpers.js';
 
 describe('help on a narrow terminal', () => {
   it('is wrapped to 60 columns, so the terminal never breaks a word', async () => {
@@ -13,7 +13,9 @@ describe('help on a narrow terminal', () => {
 
 describe('error messages', () => {
   it('show control characters escaped, never raw', async () => {
-    const result = await runCli(['item', 'show', '\x1b[31mred'], {});
+    // A store of its own: the default one under $HOME is anybody's.
+    const { cli } = await newStore();
+    const result = await cli(['item', 'show', '\x1b[31mred']);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).not.toContain('\x1b');
     expect(result.stderr).toContain('\\x1b[31mred');
