@@ -13,7 +13,6 @@ const maxLines = 200;
  */
 const beingSplit: Record<string, string> = {
   'src/exceptions/commands.ts': 'split into src/exceptions/commands/<verb>.ts alongside',
-  'src/inbound/commands.ts': 'reshaped with the inbound decision (issue 8 §5) alongside',
 };
 
 /** `src/**\/commands.ts` and every file below a `commands/` folder. */
