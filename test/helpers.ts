@@ -6,7 +6,9 @@ import { PassThrough, Readable } from 'node:stream';
 import { onTestFinished } from 'vitest';
 import { run } from '../src/cli/main.js';
 import type { Prompter } from '../src/cli/prompter.js';
+import type { Registrar } from '../src/cli/registry.js';
 import type { EventSubscriber } from '../src/session.js';
+import type { UndoHandler } from '../src/undo/handler.js';
 
 export const binPath = resolve(import.meta.dirname, '..', 'bin', 'crmctl.js');
 
@@ -38,6 +40,10 @@ export interface RunCliOptions {
   prompter?: Prompter;
   /** Item-event subscribers for this run (see src/registrations.ts). */
   subscribers?: EventSubscriber[];
+  /** Undo handlers for this run, after the registered ones (see src/registrations.ts). */
+  undoHandlers?: UndoHandler[];
+  /** Top-level commands for this run (a list of the test's own). */
+  commands?: Record<string, Registrar>;
 }
 
 function result(stdout: string, stderr: string, exitCode: number): CliResult {
@@ -77,6 +83,8 @@ export async function runCli(argv: string[], options: RunCliOptions = {}): Promi
     env: { HOME: tmpdir(), ...options.env },
     prompter: options.prompter,
     subscribers: options.subscribers,
+    undoHandlers: options.undoHandlers,
+    commands: options.commands,
   });
   return result(Buffer.concat(out).toString('utf8'), Buffer.concat(err).toString('utf8'), exitCode);
 }

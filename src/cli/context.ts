@@ -8,6 +8,7 @@ import { eventSubscribers } from '../registrations.js';
 import { type EventSubscriber, Session, systemLogin } from '../session.js';
 import { seedNewStore } from '../setup/service.js';
 import { openStore, type Store } from '../store/store.js';
+import type { UndoHandler } from '../undo/handler.js';
 import type { Permission } from '../users/permissions.js';
 import { authorize } from '../users/service.js';
 import { colourEnabled, type IOStreams, type OutputStream, OutputWatch } from './io.js';
@@ -45,6 +46,8 @@ export class Context {
   commandLine: string | null = null;
   /** Event subscribers added for this run (tests), after the registered ones. */
   extraSubscribers: EventSubscriber[] = [];
+  /** Undo handlers added for this run (tests), after the registered ones. */
+  extraUndoHandlers: UndoHandler[] = [];
   /** Write errors of stdout and stderr, recorded instead of crashing the command. */
   readonly outputs: OutputWatch;
   /** The command being run, e.g. `item move`; recorded in history. */

@@ -2,13 +2,14 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { CrmError, ExitCode, UsageError } from '../errors.js';
 import type { EventSubscriber } from '../session.js';
+import type { UndoHandler } from '../undo/handler.js';
 import { Context, type Env, type GlobalOptions } from './context.js';
 import { escapeControls } from './escape.js';
 import { describeFileError } from './files.js';
 import { type IOStreams, processStreams } from './io.js';
 import { removePartialFiles } from './partial-files.js';
 import type { Prompter } from './prompter.js';
-import { registerCommands } from './registry.js';
+import { type Registrar, registerCommands } from './registry.js';
 import { handleSignals } from './signals.js';
 
 export interface RunOptions {
@@ -19,6 +20,10 @@ export interface RunOptions {
   signals?: boolean;
   /** Item-event subscribers for this run, after the registered ones (tests). */
   subscribers?: EventSubscriber[];
+  /** Undo handlers for this run, after the registered ones (tests). */
+  undoHandlers?: UndoHandler[];
+  /** Top-level commands added for this run (tests: a list of their own). */
+  commands?: Record<string, Registrar>;
 }
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -30,6 +35,7 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
   const ctx = new Context(io, env, options.prompter);
   ctx.commandLine = commandLineOf(argv);
   ctx.extraSubscribers = options.subscribers ?? [];
+  ctx.extraUndoHandlers = options.undoHandlers ?? [];
   const json = wantsJsonErrors(argv);
   const stopHandlingSignals = options.signals
     ? handleSignals((_signal, exitCode) => {
@@ -46,6 +52,7 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
   try {
     const program = buildProgram(ctx, json);
     await registerCommands(program, ctx, argv);
+    for (const register of Object.values(options.commands ?? {})) register(program, ctx);
     await program.parseAsync(argv, { from: 'user' });
     exitCode = ctx.exitCode;
   } catch (error) {

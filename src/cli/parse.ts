@@ -1,4 +1,5 @@
 import type { Command, OptionValues } from '@commander-js/extra-typings';
+import { isCountryCode } from '../contact-details/phone.js';
 import { UsageError } from '../errors.js';
 
 /** Examples block for a command's help; every command has one (a test checks). */
@@ -100,4 +101,12 @@ export function withPaging<
   return command
     .option('--limit <n>', 'at most this many', parseLimit)
     .option('--offset <n>', 'skip this many first', parseOffset);
+}
+
+/** A country flag (`--country GB`): a known ISO code, upper-cased; a usage error naming the flag. */
+export function parseCountry(value: string | undefined, flag = '--country'): string | undefined {
+  if (value === undefined) return undefined;
+  if (!isCountryCode(value))
+    throw new UsageError(`${flag} "${value}" is not a known ISO country code such as GB or US`);
+  return value.trim().toUpperCase();
 }

@@ -2,14 +2,13 @@ import { normaliseContactValue } from '../contact-details/detect.js';
 import { normaliseEmail } from '../contact-details/email.js';
 import { isCountryCode, normalisePhone } from '../contact-details/phone.js';
 import type { Normalised } from '../contact-details/reasons.js';
-import { ConflictError, NotFoundError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { recordChange } from '../history/service.js';
+import { commentProblem, splitEntry } from '../imports/entry.js';
 import { afterOffset, type Listing, mapRows } from '../listing.js';
-import { getOperation, markOperationUndone } from '../operations/service.js';
 import { nowIso, type Session } from '../session.js';
 import { defaultCountry } from '../settings/service.js';
 import {
-  commentChangesOf,
   countExceptionsMatching,
   deleteExceptionByKey,
   deleteExceptionsByIds,
@@ -18,18 +17,13 @@ import {
   type ExceptionRow,
   type ExceptionSource,
   type ExceptionType,
-  forgetCommentChangesOf,
   insertException,
   iterateExceptions,
-  laterCommentChangesOfAdded,
-  nextCommentChange,
   readWithoutMemoryMap,
   selectExceptionByKey,
   selectExceptions,
   selectIdsMatching,
   selectValuesByIds,
-  setCommentChangeOld,
-  updateExceptionComment,
 } from './repo.js';
 
 export type { ExceptionSource, ExceptionType } from './repo.js';
@@ -77,13 +71,15 @@ export function blockedBy(type: ExceptionType): string {
     : 'new leads and deals from inbound calls from this number (the call still arrives); chats and CRM forms are not affected';
 }
 
-/** The country to read national numbers with: --country, else the default-country setting. */
+/**
+ * The country to read national numbers with: the one given, else the default-country setting.
+ * Commands check their flag first (parseCountry) and name it; this is the same check in the
+ * domain's words.
+ */
 export function countryFor(session: Session, country: string | undefined): string | undefined {
   if (country !== undefined) {
     if (!isCountryCode(country))
-      throw new UsageError(
-        `--country "${country}" is not a known ISO country code such as GB or US`,
-      );
+      throw new UsageError(`"${country}" is not a known ISO country code such as GB or US`);
     return country.trim().toUpperCase();
   }
   return defaultCountry(session);
@@ -100,24 +96,10 @@ export function normaliseExceptionValue(
   return normaliseContactValue(raw, country);
 }
 
-export const maxCommentLength = 2000;
-
-/**
- * Comments are kept byte for byte, whatever people typed — line breaks, tabs, escape
- * sequences (shown escaped on a terminal) — except NUL, which text files and SQLite tools
- * cannot carry, and up to 2,000 characters.
- */
-export function commentProblem(comment: string): string | undefined {
-  if (comment.length > maxCommentLength)
-    return `the comment is ${comment.length} characters long: at most 2,000`;
-  if (comment.includes('\u0000')) return 'the comment holds a NUL character: remove it';
-  return undefined;
-}
-
-/** A --comment default is checked once, before anything is read: one usage error, not one per line. */
-export function checkDefaultComment(comment: string | undefined): void {
+/** A default comment (for entries given without one) that breaks the comment rule: refused whole. */
+function checkDefaultComment(comment: string | undefined): void {
   const problem = comment === undefined ? undefined : commentProblem(comment);
-  if (problem) throw new UsageError(`--comment: ${problem}`);
+  if (problem) throw new UsageError(`the comment for values without one: ${problem}`);
 }
 
 export interface AddExceptionsOptions {
@@ -152,10 +134,9 @@ export function addExceptions(
     rejected: [],
   };
   for (const text of options.entries) {
-    const semi = text.indexOf(';');
-    const raw = (semi === -1 ? text : text.slice(0, semi)).trim();
-    const given = semi === -1 ? '' : text.slice(semi + 1);
-    const comment = given === '' ? (options.comment ?? '') : given;
+    const entry = splitEntry(text);
+    const raw = entry.value.trim();
+    const comment = entry.comment === '' ? (options.comment ?? '') : entry.comment;
     const problem = commentProblem(comment);
     const normalised = normaliseExceptionValue(raw, country);
     if (!normalised.ok) {
@@ -186,19 +167,19 @@ export function addExceptions(
       if (existing) result.duplicates.push({ value: raw, existing: toEntry(existing) });
     }
   }
-  const summary = {
+  const counts = {
     added: result.added.length,
     duplicates: result.duplicates.length,
     rejected: result.rejected.length,
-    values: result.added.slice(0, 100).map((e) => e.value),
   };
-  session.summarise(summary);
+  // The operation keeps counts; the values are in its history, which needs exceptions.view.
+  session.summarise(counts);
   if (result.added.length > 0) {
     result.operationId = operationId;
     recordChange(session, {
       action: 'added',
       entity: { type: 'exceptions', id: operationId },
-      changes: summary,
+      changes: { ...counts, values: result.added.slice(0, 100).map((e) => e.value) },
     });
   }
   return result;
@@ -342,96 +323,85 @@ export interface RemoveHooks {
 }
 
 export interface RemoveValuesResult {
+  /** The remove's operation when it removed something (the command reports null for a dry run). */
   operationId: number | null;
-  dryRun: boolean;
   removed: number;
   notListed: number;
   rejected: number;
 }
 
 /**
- * Removes values given in any spelling, in one write transaction, a batch at a time: a file of
- * a million values is never held whole, and each value is reported to the hooks as it goes.
+ * Removes values given in any spelling, a batch at a time (a file of a million values is never
+ * held whole), each reported to the hooks as it goes. Each removed entry is kept whole under the
+ * operation, so that undoing it puts the entry back as it was.
  */
 export async function removeExceptionValues(
   session: Session,
   batches: AsyncIterable<readonly (ValueToRemove | RejectedValue)[]>,
-  options: { country?: string; dryRun?: boolean } = {},
+  options: { country?: string } = {},
   hooks: RemoveHooks = {},
 ): Promise<RemoveValuesResult> {
+  session.requireWrite();
   const country = countryFor(session, options.country);
-  const dryRun = options.dryRun === true;
   const { db } = session;
   // Touching the whole index through the memory map would count towards this process's memory.
   readWithoutMemoryMap(db);
-  return session.writeAsync(
-    async () => {
-      const result: RemoveValuesResult = {
-        operationId: null,
-        dryRun,
-        removed: 0,
-        notListed: 0,
-        rejected: 0,
-      };
-      const values: string[] = [];
-      for await (const batch of batches) {
-        for (const given of batch) {
-          if ('reason' in given) {
-            result.rejected++;
-            hooks.onRejected?.(given);
-            continue;
-          }
-          const { text, line } = given;
-          const semi = text.indexOf(';');
-          const raw = (semi === -1 ? text : text.slice(0, semi)).trim();
-          const normalised = normaliseExceptionValue(raw, country);
-          if (!normalised.ok) {
-            result.rejected++;
-            hooks.onRejected?.({
-              raw: text,
-              reason: normalised.reason,
-              message: normalised.message,
-              line,
-            });
-            continue;
-          }
-          const row = deleteExceptionByKey(db, normalised.key);
-          if (!row) {
-            result.notListed++;
-            hooks.onNotListed?.({ key: normalised.key, raw, line });
-            continue;
-          }
-          result.removed++;
-          if (values.length < 100) values.push(row.value);
-          hooks.onRemoved?.(toEntry(row));
-        }
+  // Made on the first removal: a remove that finds nothing names no operation.
+  const removalId = () => session.operation();
+  const result: RemoveValuesResult = { operationId: null, removed: 0, notListed: 0, rejected: 0 };
+  const values: string[] = [];
+  for await (const batch of batches) {
+    for (const given of batch) {
+      if ('reason' in given) {
+        result.rejected++;
+        hooks.onRejected?.(given);
+        continue;
       }
-      // A dry run keeps nothing: no operation id (DESIGN §8a).
-      if (result.removed > 0 && !dryRun)
-        result.operationId = recordRemoval(session, result.removed, values);
-      return result;
-    },
-    { dryRun },
-  );
+      const { text, line } = given;
+      const raw = splitEntry(text).value.trim();
+      const normalised = normaliseExceptionValue(raw, country);
+      if (!normalised.ok) {
+        result.rejected++;
+        hooks.onRejected?.({
+          raw: text,
+          reason: normalised.reason,
+          message: normalised.message,
+          line,
+        });
+        continue;
+      }
+      const row = deleteExceptionByKey(db, removalId, normalised.key);
+      if (!row) {
+        result.notListed++;
+        hooks.onNotListed?.({ key: normalised.key, raw, line });
+        continue;
+      }
+      result.removed++;
+      if (values.length < 100) values.push(row.value);
+      hooks.onRemoved?.(toEntry(row));
+    }
+  }
+  if (result.removed > 0) result.operationId = recordRemoval(session, result.removed, values);
+  return result;
 }
 
-/** Removes every entry matching a filter, in one write transaction (the caller asks first). */
+export interface RemoveResult {
+  operationId: number | null;
+  removed: number;
+}
+
+/** Removes every entry matching a filter (the caller asks first), each kept for undo. */
 export function removeExceptionsMatching(
   session: Session,
-  options: ListExceptionsOptions & { dryRun?: boolean },
-): { operationId: number | null; dryRun: boolean; removed: number } {
+  options: ListExceptionsOptions,
+): RemoveResult {
+  session.requireWrite();
   const filter = { ...toFilter(session, options), limit: undefined, offset: undefined };
-  const dryRun = options.dryRun === true;
-  return session.write(
-    () => {
-      const values = valuesMatching(session, filter);
-      const removed = deleteExceptionsMatching(session.db, filter);
-      const operationId =
-        removed > 0 && !dryRun ? recordRemoval(session, removed, values, filter) : null;
-      return { operationId, dryRun, removed };
-    },
-    { dryRun },
-  );
+  const values = valuesMatching(session, filter);
+  if (values.length === 0) return { operationId: null, removed: 0 };
+  const removed = deleteExceptionsMatching(session.db, session.operation(), filter);
+  const operationId = removed > 0 ? recordRemoval(session, removed, values, filter) : null;
+  return { operationId, removed };
 }
 
 /**
@@ -446,26 +416,18 @@ export function idsMatching(session: Session, options: ListExceptionsOptions): n
   });
 }
 
-/** Removes exactly these entries (those still listed), in one write transaction. */
+/** Removes exactly these entries (those still listed), each kept for undo. */
 export function removeExceptionIds(
   session: Session,
   ids: readonly number[],
   options: ListExceptionsOptions,
-): { operationId: number | null; dryRun: false; removed: number } {
-  const filter = { ...toFilter(session, options), limit: undefined, offset: undefined };
+): RemoveResult {
   session.requireWrite();
+  const filter = { ...toFilter(session, options), limit: undefined, offset: undefined };
   const values = selectValuesByIds(session.db, ids.slice(0, 100));
-  const removed = deleteExceptionsByIds(session.db, ids);
+  const removed = deleteExceptionsByIds(session.db, session.operation(), ids);
   const operationId = removed > 0 ? recordRemoval(session, removed, values, filter) : null;
-  return { operationId, dryRun: false, removed };
-}
-
-export function countExceptions(session: Session, options: ListExceptionsOptions): number {
-  return countExceptionsMatching(session.db, {
-    ...toFilter(session, options),
-    limit: undefined,
-    offset: undefined,
-  });
+  return { operationId, removed };
 }
 
 /** The first 100 values a filter matches: what a history entry keeps of a bulk removal. */
@@ -482,78 +444,11 @@ function recordRemoval(
   filter?: ExceptionFilter,
 ): number {
   const operationId = session.operation();
-  const summary = { removed: count, values: values.slice(0, 100), ...(filter ? { filter } : {}) };
-  session.summarise(summary);
+  session.summarise({ removed: count });
   recordChange(session, {
     action: 'removed',
     entity: { type: 'exceptions', id: operationId },
-    changes: summary,
+    changes: { removed: count, values: values.slice(0, 100), ...(filter ? { filter } : {}) },
   });
   return operationId;
-}
-
-export interface UndoImportResult {
-  batchId: number;
-  removed: number;
-  commentsRestored: number;
-  /** Comments a later import changed since: left as they are (undoing that one puts back the older). */
-  commentsKept: number;
-  /** Up to 10 of them, with the import that changed each. */
-  keptExamples: { value: string; batchId: number }[];
-}
-
-/**
- * Removes exactly what an import added and puts back the comments it overwrote — unless a
- * later import changed a comment since: then that later comment stays, and undoing the later
- * import will put back what was there before both. Entries this import added whose comment a
- * later import changed are its work too: refused (exit 5, naming that import) unless `force`.
- */
-export function undoImport(
-  session: Session,
-  batchId: number,
-  options: { force?: boolean } = {},
-): UndoImportResult {
-  session.requireWrite();
-  const { db } = session;
-  const operation = getOperation(session, batchId);
-  if (operation.kind !== 'exceptions-import') {
-    throw new NotFoundError(`${batchId} is not an import batch (see crmctl exceptions batches)`);
-  }
-  if (operation.undoneAt)
-    throw new ConflictError(`import ${batchId} was already undone at ${operation.undoneAt}`);
-  const dependents = laterCommentChangesOfAdded(db, batchId);
-  if (dependents.length > 0 && !options.force) {
-    const later = [...new Set(dependents.map((d) => d.operationId))];
-    const shown = dependents.slice(0, 3).map((d) => d.value);
-    throw new ConflictError(
-      `later ${later.length === 1 ? 'import' : 'imports'} ${later.join(', ')} changed the comments of ${dependents.length} ${dependents.length === 1 ? 'entry' : 'entries'} import ${batchId} added (${shown.join(', ')}${dependents.length > shown.length ? ', …' : ''}): undo ${later.length === 1 ? 'it' : 'them'} first, or add --force to remove those entries anyway`,
-    );
-  }
-  const added: ExceptionFilter = { operationId: batchId, source: 'import' };
-  const values = valuesMatching(session, added);
-  const removed = deleteExceptionsMatching(db, added);
-  let commentsRestored = 0;
-  const kept: { value: string; batchId: number }[] = [];
-  let commentsKept = 0;
-  for (const change of commentChangesOf(db, batchId)) {
-    const later = nextCommentChange(db, change.exceptionId, batchId);
-    if (later === undefined) {
-      updateExceptionComment(db, change.exceptionId, change.oldComment);
-      commentsRestored++;
-    } else {
-      // The later import now overwrote what was there before this one.
-      setCommentChangeOld(db, later, change.exceptionId, change.oldComment);
-      commentsKept++;
-      if (kept.length < 10) kept.push({ value: change.value, batchId: later });
-    }
-  }
-  forgetCommentChangesOf(db, batchId);
-  markOperationUndone(session, batchId);
-  const result = { batchId, removed, commentsRestored, commentsKept, keptExamples: kept };
-  recordChange(session, {
-    action: 'import-undone',
-    entity: { type: 'exceptions', id: batchId },
-    changes: { batchId, removed, commentsRestored, commentsKept, values },
-  });
-  return result;
 }

@@ -65,3 +65,28 @@ export function countHistory(db: Database, filter: HistoryFilter): number {
   const { clause, params } = historyWhere(filter);
   return db.prepare(`SELECT count(*) FROM history ${clause}`).pluck().get(params) as number;
 }
+
+/** What an operation changed, as its entries record it: entity types and actions, with counts. */
+export function selectChangeKindsOf(
+  db: Database,
+  operationId: number,
+): { entity_type: string; action: string; count: number }[] {
+  return statement(
+    db,
+    `SELECT entity_type, action, count(*) AS count FROM history WHERE operation_id = ?
+     GROUP BY entity_type, action ORDER BY min(id)`,
+  ).all(operationId) as { entity_type: string; action: string; count: number }[];
+}
+
+/** An operation's entries in the order recorded, read lazily; `hidden` entity types left out. */
+export function* iterateHistoryOfOperation(
+  db: Database,
+  operationId: number,
+  hidden: readonly string[],
+): Generator<HistoryRow> {
+  yield* statement(
+    db,
+    `SELECT * FROM history WHERE operation_id = ?
+     AND entity_type NOT IN (SELECT value FROM json_each(?)) ORDER BY id`,
+  ).iterate(operationId, JSON.stringify(hidden)) as IterableIterator<HistoryRow>;
+}

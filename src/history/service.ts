@@ -6,6 +6,8 @@ import {
   type HistoryRow,
   insertHistory,
   iterateHistory,
+  iterateHistoryOfOperation,
+  selectChangeKindsOf,
   selectHistory,
 } from './repo.js';
 
@@ -110,4 +112,30 @@ function toHistoryEntry(row: HistoryRow): HistoryEntry {
     entity: { type: row.entity_type, id: row.entity_id },
     changes: JSON.parse(row.changes) as Record<string, unknown>,
   };
+}
+
+/** What an operation changed: each entity type and action its entries record, with how many. */
+export function changeKindsOf(
+  session: Session,
+  operationId: number,
+): { entityType: string; action: string; count: number }[] {
+  return selectChangeKindsOf(session.db, operationId).map((row) => ({
+    entityType: row.entity_type,
+    action: row.action,
+    count: row.count,
+  }));
+}
+
+/** The entries an operation recorded, in order (`operation show`), leaving out hidden entity types. */
+export function historyOfOperation(
+  session: Session,
+  operationId: number,
+  options: { hiddenEntityTypes?: readonly string[] } = {},
+): HistoryEntry[] {
+  return [
+    ...mapRows(
+      iterateHistoryOfOperation(session.db, operationId, options.hiddenEntityTypes ?? []),
+      toHistoryEntry,
+    ),
+  ];
 }

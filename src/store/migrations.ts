@@ -236,6 +236,46 @@ const migrations: Migration[] = [
       CREATE INDEX communications_by_sender ON communications(from_key, at);
     `,
   },
+  {
+    version: 8,
+    name: 'entries a remove took off the exceptions list, kept whole so that undo puts them back',
+    sql: `
+      -- A removed entry, as it was (its own id, value, comment, origin, batch), under the remove
+      -- that took it: undoing that remove inserts it again. An entry is off the list at most
+      -- once at a time, so its id is the key.
+      CREATE TABLE exception_removals (
+        id INTEGER PRIMARY KEY,
+        removal_id INTEGER NOT NULL REFERENCES operations(id),
+        type TEXT NOT NULL,
+        value TEXT NOT NULL,
+        match_key TEXT NOT NULL,
+        raw TEXT NOT NULL,
+        comment TEXT NOT NULL,
+        source TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        operation_id INTEGER REFERENCES operations(id),
+        line INTEGER
+      ) STRICT;
+      CREATE INDEX exception_removals_by_removal ON exception_removals(removal_id);
+      CREATE INDEX exception_removals_by_operation ON exception_removals(operation_id);
+
+      -- The comments an import overwrote now outlive the entry's removal (no cascade), so an
+      -- entry put back by undo finds them again under its own id.
+      CREATE TABLE exception_comment_changes_v6 AS SELECT * FROM exception_comment_changes;
+      DROP TABLE exception_comment_changes;
+      CREATE TABLE exception_comment_changes (
+        operation_id INTEGER NOT NULL REFERENCES operations(id),
+        exception_id INTEGER NOT NULL,
+        old_comment TEXT NOT NULL,
+        PRIMARY KEY (operation_id, exception_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX exception_comment_changes_by_exception ON exception_comment_changes(exception_id);
+      INSERT INTO exception_comment_changes (operation_id, exception_id, old_comment)
+        SELECT operation_id, exception_id, old_comment FROM exception_comment_changes_v6;
+      DROP TABLE exception_comment_changes_v6;
+    `,
+  },
 ];
 
 /**

@@ -7,14 +7,6 @@ const root = resolve(import.meta.dirname, '..', '..');
 /** A command registrar stays small: past this, it is split into one file per verb (issue 8 §6). */
 const maxLines = 200;
 
-/**
- * Registrars being split on other branches at the time of writing. Temporary: each entry fails
- * the test once its file is small, so the merge that splits it removes it from here.
- */
-const beingSplit: Record<string, string> = {
-  'src/exceptions/commands.ts': 'split into src/exceptions/commands/<verb>.ts alongside',
-};
-
 /** `src/**\/commands.ts` and every file below a `commands/` folder. */
 function registrarFiles(dir = join(root, 'src'), inCommands = false): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -40,18 +32,8 @@ describe('command registrars', () => {
 
   it(`stay within ${maxLines} lines`, () => {
     const tooLong = files
-      .filter((file) => !Object.hasOwn(beingSplit, file))
       .map((file) => ({ file, lines: lineCount(file) }))
       .filter(({ lines }) => lines > maxLines);
     expect(tooLong).toEqual([]);
-  });
-
-  it('name only exceptions that are still needed', () => {
-    for (const file of Object.keys(beingSplit)) {
-      expect(files, `${file} is gone: remove it from beingSplit`).toContain(file);
-      expect(lineCount(file), `${file} is small now: remove it from beingSplit`).toBeGreaterThan(
-        maxLines,
-      );
-    }
   });
 });

@@ -216,6 +216,7 @@ describe('migrations', () => {
           VALUES ('email', 'dup@xn--bcher-kva.de', 'dup@xn--bcher-kva.de', 'dup@xn--bcher-kva.de',
                   'punycode', 'manual', '${NOW}', '${osLogin}');
         UPDATE contact_points SET value = 'bea@xn--bcher-kva.de', match_key = 'bea@xn--bcher-kva.de';
+        DROP TABLE exception_removals;
         DROP INDEX exceptions_by_comment;
         DROP INDEX history_by_operation;
         ALTER TABLE history DROP COLUMN operation_id;

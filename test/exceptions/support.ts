@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { CountryCode, Examples, PhoneNumber } from 'libphonenumber-js';
 import { expect } from 'vitest';
-import type { ImportSummary, ReportedLine } from '../../src/exceptions/import.js';
 import type { ExceptionEntry } from '../../src/exceptions/service.js';
+import type { ImportSummary, ReportedLine } from '../../src/imports/run.js';
 import type { CliResult, newStore } from '../helpers.js';
 
 /** Helpers shared by the exceptions-list tests (in-process and end-to-end). */

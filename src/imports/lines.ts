@@ -10,6 +10,13 @@ export type InputLine =
 /** Longer lines are reported, never buffered whole: memory stays flat on hostile input. */
 export const maxLineBytes = 64 * 1024;
 
+/** What a report says of a line that could not be read. */
+export function unreadableMessage(problem: 'invalid-utf8' | 'line-too-long'): string {
+  return problem === 'invalid-utf8'
+    ? 'the line is not valid UTF-8: save the file as UTF-8'
+    : `the line is longer than ${maxLineBytes / 1024} KiB: is this the right file?`;
+}
+
 const newline = 0x0a;
 const bom = Buffer.from([0xef, 0xbb, 0xbf]);
 
@@ -145,12 +152,13 @@ function previewOf(bytes: Buffer): string {
  * Looks at the first bytes before anything is written: a binary or UTF-16 file cannot be
  * read line by line, so the whole input is refused (exit 7) rather than rejected line by
  * line. Binary means a NUL in the first 8 KiB, or more than a third of them control
- * characters other than those text carries (tab, line breaks, escape sequences). `retry` ends
- * the UTF-16 message: "import again".
+ * characters other than those text carries (tab, line breaks, escape sequences). `holds` says
+ * what the input should be ("a list of phones and emails"); `retry` ends the UTF-16 message
+ * ("import again").
  */
 export async function refuseBinary(
   input: Readable | AsyncIterable<Buffer | string>,
-  retry = 'try again',
+  { holds, retry }: { holds: string; retry: string },
 ): Promise<AsyncIterable<Buffer>> {
   const iterator = (input as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
   const first = await iterator.next();
@@ -161,7 +169,7 @@ export async function refuseBinary(
   }
   if (sample.includes(0) || controlShare(sample) > 1 / 3) {
     throw new InputError(
-      'the input looks like a binary file, not a list of phones and emails: is this the right file?',
+      `the input looks like a binary file, not ${holds}: is this the right file?`,
     );
   }
   return (async function* () {

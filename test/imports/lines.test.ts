@@ -3,7 +3,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type InputLine, maxLineBytes, readLines } from '../../src/exceptions/lines.js';
+import { type InputLine, maxLineBytes, readLines } from '../../src/imports/lines.js';
 
 setFlagsFromString('--expose-gc');
 /** A full garbage collection, to tell memory held from memory not yet collected. */

@@ -1,8 +1,11 @@
 import { escapeControls } from '../cli/escape.js';
 import { csvRow, guardFormula } from '../formats/csv.js';
 
-/** A line an import did not add, as the rejects report and the JSON lines on stderr show it. */
-export interface ReportLine {
+/**
+ * A line an import did not add — rejected (with its reason), or a duplicate (reason
+ * `duplicate`) — as the rejects report and the JSON lines on stderr show it.
+ */
+export interface ReportedLine {
   line: number;
   raw: string;
   reason: string;
@@ -10,7 +13,7 @@ export interface ReportLine {
 }
 
 /** Where a report goes: a file that appears whole (OutputFile), or a stream (stdout). */
-export interface ReportSink {
+export interface ReportOutput {
   write(text: string): void;
   commit(): void;
   discard(): void;
@@ -27,11 +30,11 @@ export class RejectsReport {
   private failure: unknown;
 
   constructor(
-    private readonly sink: ReportSink,
+    private readonly output: ReportOutput,
     private readonly forTerminal = false,
   ) {}
 
-  add(line: ReportLine): void {
+  add(line: ReportedLine): void {
     this.write([String(line.line), guardFormula(line.raw), line.reason, line.message]);
   }
 
@@ -40,7 +43,7 @@ export class RejectsReport {
     this.start();
     if (this.failure === undefined) {
       try {
-        this.sink.commit();
+        this.output.commit();
       } catch (error) {
         this.failure = error;
       }
@@ -50,7 +53,7 @@ export class RejectsReport {
 
   /** The import did not finish: no report is left behind. */
   abandon(): void {
-    this.sink.discard();
+    this.output.discard();
   }
 
   private start(): void {
@@ -67,10 +70,10 @@ export class RejectsReport {
   private emit(cells: string[]): void {
     if (this.failure !== undefined) return;
     try {
-      this.sink.write(csvRow(this.forTerminal ? cells.map(escapeControls) : cells));
+      this.output.write(csvRow(this.forTerminal ? cells.map(escapeControls) : cells));
     } catch (error) {
       this.failure = error;
-      this.sink.discard();
+      this.output.discard();
     }
   }
 }
