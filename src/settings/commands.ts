@@ -2,6 +2,7 @@ import { printList, type View, withOutputOptions } from '../cli/output.js';
 import { examples } from '../cli/parse.js';
 import type { CommandModule } from '../cli/registry.js';
 import { printChange, printResult } from '../cli/result.js';
+import { settingsWorkingTime } from './commands/working-time.js';
 import { getSetting, listSettings, setSetting } from './service.js';
 
 const settingView: View = {
@@ -16,7 +17,11 @@ export const commands: CommandModule['commands'] = {
       .description('Store-wide settings, such as the default country for phone numbers')
       .addHelpText(
         'after',
-        examples('crmctl settings list', 'crmctl settings set default-country GB'),
+        examples(
+          'crmctl settings list',
+          'crmctl settings set default-country GB',
+          'crmctl settings working-time --days mon-fri --from 09:00 --to 19:00 --tz Europe/London',
+        ),
       );
 
     withOutputOptions(
@@ -69,5 +74,7 @@ export const commands: CommandModule['commands'] = {
           note: `${setting.key} is now ${setting.value ?? '(not set)'}`,
         });
       });
+
+    settingsWorkingTime(settings, ctx);
   },
 };

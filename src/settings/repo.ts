@@ -1,3 +1,4 @@
+import { statement } from '../store/sql.js';
 import type { Database } from '../store/store.js';
 
 export function selectSettings(db: Database): { key: string; value: string }[] {
@@ -7,8 +8,9 @@ export function selectSettings(db: Database): { key: string; value: string }[] {
   }[];
 }
 
+/** Prepared once per connection: services read settings on hot paths (the working time). */
 export function selectSetting(db: Database, key: string): string | undefined {
-  return db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as
+  return statement(db, 'SELECT value FROM settings WHERE key = ?').pluck().get(key) as
     | string
     | undefined;
 }

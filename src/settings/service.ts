@@ -3,6 +3,7 @@ import { NotFoundError, UsageError } from '../errors.js';
 import { recordChange } from '../history/service.js';
 import type { Session } from '../session.js';
 import { deleteSetting, selectSetting, selectSettings, upsertSetting } from './repo.js';
+import { workingTimeCommandHint, workingTimeKey } from './working-time.js';
 
 interface SettingDefinition {
   description: string;
@@ -44,6 +45,7 @@ export interface Setting {
   description: string;
 }
 
+/** The settings of one value; the working-time calendar is shown by its own command. */
 export function listSettings(session: Session): Setting[] {
   const stored = new Map(selectSettings(session.db).map((row) => [row.key, row.value]));
   return Object.entries(definitions).map(([key, definition]) => ({
@@ -92,6 +94,7 @@ export function defaultCountry(session: Session): string | undefined {
 }
 
 function requireDefinition(key: string): SettingDefinition {
+  if (key === workingTimeKey) throw new UsageError(workingTimeCommandHint());
   const definition = Object.hasOwn(definitions, key) ? definitions[key] : undefined;
   if (!definition) {
     throw new NotFoundError(
