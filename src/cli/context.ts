@@ -44,6 +44,11 @@ export class Context {
   committed = false;
   /** The command line as typed (quoted where needed), kept with the command's operation. */
   commandLine: string | null = null;
+  /**
+   * Set by a command that shows or changes by its flags (`settings working-time`) when it only
+   * shows: it then reads the store like a list does (a missing one is not found, never made).
+   */
+  onlyReads = false;
   /** Event subscribers added for this run (tests), after the registered ones. */
   extraSubscribers: EventSubscriber[] = [];
   /** Undo handlers added for this run (tests), after the registered ones. */
@@ -112,7 +117,7 @@ export class Context {
       // A bad --now, --wait or --as is refused before a new store file is created.
       const clock = this.clock;
       this.checkActor();
-      const access = storeAccessOf(this.commandPath);
+      const access = this.onlyReads ? 'read' : storeAccessOf(this.commandPath);
       const path = this.storePath;
       const waitMs = this.waitMs;
       this.openedStore = openStore(path, {

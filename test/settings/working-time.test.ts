@@ -1,11 +1,13 @@
+import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isWorkingTime } from '../../src/calendar/working-time.js';
 import { fixedClock } from '../../src/clock.js';
 import { Session } from '../../src/session.js';
 import { workingTimeOf } from '../../src/settings/working-time.js';
 import { openStore } from '../../src/store/store.js';
-import { newStore } from '../helpers.js';
+import { newStore, runCli, tempDir } from '../helpers.js';
 
 const admin = userInfo().username;
 const now = '2026-03-01T09:00:00.000Z';
@@ -258,5 +260,14 @@ describe('settings working-time', () => {
       expect(isWorkingTime(calendar, new Date('2026-03-30T10:00:00Z'))).toBe(false);
       expect(isWorkingTime(calendar, new Date('2026-03-31T08:00:00Z'))).toBe(true);
     });
+  });
+});
+
+describe('settings working-time on a missing store', () => {
+  it('shows nothing and creates nothing: showing only reads (exit 4)', async () => {
+    const db = join(tempDir(), 'missing.db');
+    const result = await runCli(['settings', 'working-time'], { env: { CRMCTL_DB: db } });
+    expect(result.exitCode).toBe(4);
+    expect(existsSync(db)).toBe(false);
   });
 });

@@ -69,6 +69,7 @@ export function settingsWorkingTime(settings: Command, ctx: Context): void {
         (value) => value !== undefined && value !== false,
       );
       if (!changing) {
+        ctx.onlyReads = true;
         const session = ctx.session('items.view');
         await printRecord(ctx, { ...workingTimeSetting(session) }, options, workingTimeView);
         return;
