@@ -1,4 +1,5 @@
 import type { Command, OptionValues } from '@commander-js/extra-typings';
+import { type Clock, parseSince } from '../clock.js';
 import { isCountryCode } from '../contact-details/phone.js';
 import { UsageError } from '../errors.js';
 
@@ -109,4 +110,13 @@ export function parseCountry(value: string | undefined, flag = '--country'): str
   if (!isCountryCode(value))
     throw new UsageError(`${flag} "${value}" is not a known ISO country code such as GB or US`);
   return value.trim().toUpperCase();
+}
+
+/** A `--since`/`--until` flag when given: an ISO time, or a duration meaning that long before now. */
+export function parseSinceFlag(
+  value: string | undefined,
+  flag: string,
+  clock: Clock,
+): Date | undefined {
+  return value === undefined ? undefined : parseSince(value, flag, clock);
 }

@@ -1,7 +1,6 @@
 import { printList, type View, withOutputOptions } from '../cli/output.js';
-import { examples, parseId, withPaging } from '../cli/parse.js';
+import { examples, parseId, parseSinceFlag, withPaging } from '../cli/parse.js';
 import type { CommandModule } from '../cli/registry.js';
-import { parseSince } from '../clock.js';
 import { mayUse } from '../users/service.js';
 import { historyListing } from './service.js';
 
@@ -67,10 +66,7 @@ export const commands: CommandModule['commands'] = {
               ? undefined
               : { type: 'item', id: parseId(options.item, '--item') },
           actor: options.actor,
-          since:
-            options.since === undefined
-              ? undefined
-              : parseSince(options.since, '--since', ctx.clock),
+          since: parseSinceFlag(options.since, '--since', ctx.clock),
           limit: options.limit,
           offset: options.offset,
         });

@@ -6,9 +6,8 @@ import {
   type View,
   withOutputOptions,
 } from '../cli/output.js';
-import { examples, parseId, withPaging } from '../cli/parse.js';
+import { examples, parseId, parseSinceFlag, withPaging } from '../cli/parse.js';
 import type { CommandModule } from '../cli/registry.js';
-import { parseSince } from '../clock.js';
 import { historyView } from '../history/commands.js';
 import { changeKindsOf, historyOfOperation } from '../history/service.js';
 import { mapRows } from '../listing.js';
@@ -82,10 +81,7 @@ export const commands: CommandModule['commands'] = {
         const operations = listOperations(session, {
           kind: options.kind,
           actor: options.actor,
-          since:
-            options.since === undefined
-              ? undefined
-              : parseSince(options.since, '--since', ctx.clock),
+          since: parseSinceFlag(options.since, '--since', ctx.clock),
           limit: options.limit,
           offset: options.offset,
         });

@@ -1,8 +1,7 @@
 import { type Command, Option, type OptionValues } from '@commander-js/extra-typings';
 import type { Context } from '../../cli/context.js';
 import type { View } from '../../cli/output.js';
-import { parseCountry, parseId } from '../../cli/parse.js';
-import { parseSince } from '../../clock.js';
+import { parseCountry, parseId, parseSinceFlag } from '../../cli/parse.js';
 import { UsageError } from '../../errors.js';
 import {
   type ExceptionSource,
@@ -68,8 +67,8 @@ export function filterOptions(ctx: Context, flags: FilterFlags): ListExceptionsO
     value: flags.value,
     comment: flags.comment,
     source: flags.source,
-    since: flags.since === undefined ? undefined : parseSince(flags.since, '--since', ctx.clock),
-    until: flags.until === undefined ? undefined : parseSince(flags.until, '--until', ctx.clock),
+    since: parseSinceFlag(flags.since, '--since', ctx.clock),
+    until: parseSinceFlag(flags.until, '--until', ctx.clock),
     addedBy: flags.addedBy,
     batch: flags.batch === undefined ? undefined : parseId(flags.batch, '--batch'),
     country: parseCountry(flags.country),

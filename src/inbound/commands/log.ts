@@ -1,8 +1,7 @@
 import { type Command, Option } from '@commander-js/extra-typings';
 import type { Context } from '../../cli/context.js';
 import { printList, type View, withOutputOptions } from '../../cli/output.js';
-import { examples, withPaging } from '../../cli/parse.js';
-import { parseSince } from '../../clock.js';
+import { examples, parseSinceFlag, withPaging } from '../../cli/parse.js';
 import type { Channel } from '../decide.js';
 import { communicationStatuses, listCommunications } from '../service.js';
 
@@ -50,8 +49,7 @@ export function registerLog(group: Command, ctx: Context, channel: Channel) {
       const entries = listCommunications(session, {
         channel,
         status: options.status,
-        since:
-          options.since === undefined ? undefined : parseSince(options.since, '--since', ctx.clock),
+        since: parseSinceFlag(options.since, '--since', ctx.clock),
         limit: options.limit,
         offset: options.offset,
       });
