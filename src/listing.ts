@@ -32,6 +32,11 @@ export function* mapRows<R, T>(rows: Iterable<R>, map: (row: R) => T): Generator
   for (const row of rows) yield map(row);
 }
 
+/** A listing of rows as a listing of records, each turned as it is read. */
+export function mapListing<R, T>(listing: Listing<R>, map: (row: R) => T): Listing<T> {
+  return { ...listing, rows: mapRows(listing.rows, map) };
+}
+
 /**
  * Rows turned into records a page at a time, for what a query per row would cost (an item's
  * phones and emails): memory holds one page, however long the list.

@@ -1,3 +1,5 @@
+import type { Listing, Paging } from '../listing.js';
+import { pagedListing } from '../store/pages.js';
 import { type Condition, given, likePattern, statement, whereOf } from '../store/sql.js';
 import type { Database } from '../store/store.js';
 
@@ -90,7 +92,7 @@ export function deleteExceptionByKey(
   return row;
 }
 
-export interface ExceptionFilter {
+export interface ExceptionFilter extends Paging {
   type?: ExceptionType;
   valueContains?: string;
   /** Exact match keys (the same number in any spelling). */
@@ -101,8 +103,6 @@ export interface ExceptionFilter {
   until?: string;
   addedBy?: string;
   operationId?: number;
-  limit?: number;
-  offset?: number;
 }
 
 /** The conditions given, joined with OR (one condition, or none when none is given). */
@@ -146,27 +146,19 @@ function whereClause(filter: ExceptionFilter): { clause: string; params: Record<
 }
 
 export function selectExceptions(db: Database, filter: ExceptionFilter): ExceptionRow[] {
-  const { clause, params } = whereClause(filter);
-  return db
-    .prepare(`SELECT * FROM exceptions ${clause} ORDER BY id LIMIT @limit OFFSET @offset`)
-    .all({ ...params, limit: filter.limit ?? -1, offset: filter.offset ?? 0 }) as ExceptionRow[];
+  return Array.from(pagedExceptions(db, filter).rows);
 }
 
 /**
- * The rows matching a filter in id order, read as they are consumed (the statement starts at
- * the first row): lists and exports of millions of rows stay small.
+ * The rows matching a filter in id order, one page read as they are consumed (the statement
+ * starts at the first row): lists and exports of millions of rows stay small.
  */
-export function* iterateExceptions(db: Database, filter: ExceptionFilter): Generator<ExceptionRow> {
-  const { clause, params } = whereClause(filter);
-  // A whole list read through the memory map would keep every page of the table resident.
-  if (filter.limit === undefined) readWithoutMemoryMap(db);
-  yield* db
-    .prepare(`SELECT * FROM exceptions ${clause} ORDER BY id LIMIT @limit OFFSET @offset`)
-    .iterate({
-      ...params,
-      limit: filter.limit ?? -1,
-      offset: filter.offset ?? 0,
-    }) as IterableIterator<ExceptionRow>;
+export function pagedExceptions(db: Database, filter: ExceptionFilter): Listing<ExceptionRow> {
+  return pagedListing(
+    db,
+    { table: 'exceptions', where: whereClause(filter), orderBy: 'id' },
+    filter,
+  );
 }
 
 /** Takes every entry matching a filter off the list, kept under `removalId`; returns how many. */
@@ -181,13 +173,6 @@ export function deleteExceptionsMatching(
      SELECT @removalId, ${entryColumns} FROM exceptions ${clause}`,
   ).run({ ...params, removalId });
   return db.prepare(`DELETE FROM exceptions ${clause}`).run(params).changes;
-}
-
-export function countExceptionsMatching(db: Database, filter: ExceptionFilter): number {
-  const { clause, params } = whereClause(filter);
-  return (
-    (db.prepare(`SELECT count(*) FROM exceptions ${clause}`).pluck().get(params) as number) ?? 0
-  );
 }
 
 /**

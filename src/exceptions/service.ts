@@ -5,11 +5,10 @@ import type { Normalised } from '../contact-details/reasons.js';
 import { UsageError } from '../errors.js';
 import { recordChange } from '../history/service.js';
 import { commentProblem, splitEntry } from '../imports/entry.js';
-import { afterOffset, type Listing, mapRows } from '../listing.js';
+import { type Listing, mapListing, mapRows } from '../listing.js';
 import { nowIso, type Session } from '../session.js';
 import { defaultCountry } from '../settings/service.js';
 import {
-  countExceptionsMatching,
   deleteExceptionByKey,
   deleteExceptionsByIds,
   deleteExceptionsMatching,
@@ -18,7 +17,7 @@ import {
   type ExceptionSource,
   type ExceptionType,
   insertException,
-  iterateExceptions,
+  pagedExceptions,
   readWithoutMemoryMap,
   selectExceptionByKey,
   selectExceptions,
@@ -226,20 +225,7 @@ export function listExceptions(
   session: Session,
   options: ListExceptionsOptions,
 ): Listing<ExceptionEntry> {
-  const filter = toFilter(session, options);
-  return {
-    rows: mapRows(iterateExceptions(session.db, filter), toEntry),
-    limited: options.limit !== undefined,
-    total: () =>
-      afterOffset(
-        countExceptionsMatching(session.db, {
-          ...filter,
-          limit: undefined,
-          offset: undefined,
-        }),
-        options.offset,
-      ),
-  };
+  return mapListing(pagedExceptions(session.db, toFilter(session, options)), toEntry);
 }
 
 /** The entries matching a filter, one at a time (for exports of any size). */
@@ -247,7 +233,7 @@ export function* exportExceptions(
   session: Session,
   options: ListExceptionsOptions,
 ): Generator<ExceptionEntry> {
-  for (const row of iterateExceptions(session.db, toFilter(session, options))) yield toEntry(row);
+  yield* mapRows(pagedExceptions(session.db, toFilter(session, options)).rows, toEntry);
 }
 
 export interface CheckResult {

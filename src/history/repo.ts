@@ -1,5 +1,5 @@
-import type { Paging } from '../listing.js';
-import { pagedRows } from '../store/pages.js';
+import type { Listing, Paging } from '../listing.js';
+import { pagedListing } from '../store/pages.js';
 import { given, statement, whereOf } from '../store/sql.js';
 import type { Database } from '../store/store.js';
 
@@ -47,23 +47,16 @@ function historyWhere(filter: HistoryFilter) {
 }
 
 export function selectHistory(db: Database, filter: HistoryFilter): HistoryRow[] {
-  return Array.from(iterateHistory(db, filter));
+  return Array.from(pagedHistory(db, filter).rows);
 }
 
-/** History entries in time order, read lazily. */
-export function* iterateHistory(db: Database, filter: HistoryFilter): Generator<HistoryRow> {
-  const { clause, params } = historyWhere(filter);
-  yield* pagedRows<HistoryRow>(
+/** History entries in time order, one page read lazily. */
+export function pagedHistory(db: Database, filter: HistoryFilter): Listing<HistoryRow> {
+  return pagedListing(
     db,
-    `SELECT * FROM history ${clause} ORDER BY at, id`,
-    params,
+    { table: 'history', where: historyWhere(filter), orderBy: 'at, id' },
     filter,
   );
-}
-
-export function countHistory(db: Database, filter: HistoryFilter): number {
-  const { clause, params } = historyWhere(filter);
-  return db.prepare(`SELECT count(*) FROM history ${clause}`).pluck().get(params) as number;
 }
 
 /** What an operation changed, as its entries record it: entity types and actions, with counts. */

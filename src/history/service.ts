@@ -1,12 +1,11 @@
-import { afterOffset, type Listing, mapRows, type Paging } from '../listing.js';
+import { type Listing, mapListing, mapRows, type Paging } from '../listing.js';
 import { nowIso, type Session } from '../session.js';
 import {
-  countHistory,
   type HistoryFilter,
   type HistoryRow,
   insertHistory,
-  iterateHistory,
   iterateHistoryOfOperation,
+  pagedHistory,
   selectChangeKindsOf,
   selectHistory,
 } from './repo.js';
@@ -88,17 +87,7 @@ export function historyListing(
   session: Session,
   options: ListHistoryOptions,
 ): Listing<HistoryEntry> {
-  const { db } = session;
-  const filter = historyFilter(options);
-  return {
-    rows: mapRows(iterateHistory(db, filter), toHistoryEntry),
-    limited: options.limit !== undefined,
-    total: () =>
-      afterOffset(
-        countHistory(db, { ...filter, limit: undefined, offset: undefined }),
-        options.offset,
-      ),
-  };
+  return mapListing(pagedHistory(session.db, historyFilter(options)), toHistoryEntry);
 }
 
 function toHistoryEntry(row: HistoryRow): HistoryEntry {

@@ -1,3 +1,5 @@
+import type { Listing, Paging } from '../listing.js';
+import { pagedListing } from '../store/pages.js';
 import { given, statement, whereOf } from '../store/sql.js';
 import type { Database } from '../store/store.js';
 
@@ -45,12 +47,10 @@ export function selectThreadItem(db: Database, messageId: string): number | unde
   return row?.item_id;
 }
 
-export interface CommunicationFilter {
+export interface CommunicationFilter extends Paging {
   channel?: string;
   status?: string;
   since?: string;
-  limit?: number;
-  offset?: number;
 }
 
 function communicationWhere(filter: CommunicationFilter) {
@@ -61,24 +61,11 @@ function communicationWhere(filter: CommunicationFilter) {
   ]);
 }
 
-/** The communication log in time order, read lazily. */
-export function* iterateCommunications(
+/** The communication log in time order, one page read lazily. */
+export function pagedCommunications(
   db: Database,
   filter: CommunicationFilter,
-): Generator<CommunicationRow> {
-  const { clause, params } = communicationWhere(filter);
-  // A whole list read through the memory map would keep every page it read resident.
-  if (filter.limit === undefined) db.pragma('mmap_size = 0');
-  yield* db
-    .prepare(`SELECT * FROM communications ${clause} ORDER BY at, id LIMIT @limit OFFSET @offset`)
-    .iterate({
-      ...params,
-      limit: filter.limit ?? -1,
-      offset: filter.offset ?? 0,
-    }) as IterableIterator<CommunicationRow>;
-}
-
-export function countCommunications(db: Database, filter: CommunicationFilter): number {
-  const { clause, params } = communicationWhere(filter);
-  return db.prepare(`SELECT count(*) FROM communications ${clause}`).pluck().get(params) as number;
+): Listing<CommunicationRow> {
+  const where = communicationWhere(filter);
+  return pagedListing(db, { table: 'communications', where, orderBy: 'at, id' }, filter);
 }

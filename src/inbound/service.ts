@@ -5,7 +5,7 @@ import { ownersOf } from '../contacts/service.js';
 import { UsageError } from '../errors.js';
 import { isListed } from '../exceptions/service.js';
 import { addItem, type Item, openItemsWithContactValue } from '../items/service.js';
-import { afterOffset, type Listing, mapRows } from '../listing.js';
+import { type Listing, mapListing } from '../listing.js';
 import { nowIso, type Session } from '../session.js';
 import { defaultCountry } from '../settings/service.js';
 import { checkDisplayText } from '../text.js';
@@ -23,9 +23,8 @@ import {
 } from './decide.js';
 import {
   type CommunicationRow,
-  countCommunications,
   insertCommunication,
-  iterateCommunications,
+  pagedCommunications,
   selectCommunication,
   selectThreadItem,
 } from './repo.js';
@@ -236,21 +235,9 @@ export function listCommunications(
   session: Session,
   options: { channel?: Channel; status?: string; since?: Date; limit?: number; offset?: number },
 ): Listing<Communication> {
-  const { db } = session;
   const reveal = mayUse(session, 'exceptions.view');
-  const filter = {
-    channel: options.channel,
-    status: options.status,
-    since: options.since?.toISOString(),
-  };
-  return {
-    rows: mapRows(
-      iterateCommunications(db, { ...filter, limit: options.limit, offset: options.offset }),
-      (row) => toCommunication(row, reveal),
-    ),
-    limited: options.limit !== undefined,
-    total: () => afterOffset(countCommunications(db, filter), options.offset),
-  };
+  const filter = { ...options, since: options.since?.toISOString() };
+  return mapListing(pagedCommunications(session.db, filter), (row) => toCommunication(row, reveal));
 }
 
 /** What a user without exceptions.view reads as the reason a communication was not saved. */

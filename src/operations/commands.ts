@@ -10,7 +10,7 @@ import { examples, parseId, parseSinceFlag, withPaging } from '../cli/parse.js';
 import type { CommandModule } from '../cli/registry.js';
 import { historyView } from '../history/commands.js';
 import { changeKindsOf, historyOfOperation } from '../history/service.js';
-import { mapRows } from '../listing.js';
+import { mapListing } from '../listing.js';
 import type { Session } from '../session.js';
 import { mayUse } from '../users/service.js';
 import { getOperation, listOperations, type Operation } from './service.js';
@@ -86,12 +86,7 @@ export const commands: CommandModule['commands'] = {
           offset: options.offset,
         });
         const shown = shownTo(session, hiddenFrom(session));
-        await printList(
-          ctx,
-          { ...operations, rows: mapRows(operations.rows, shown) },
-          options,
-          operationView,
-        );
+        await printList(ctx, mapListing(operations, shown), options, operationView);
       });
 
     const showView: View = { ...operationView, fields: [...operationView.fields, 'history'] };

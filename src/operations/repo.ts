@@ -1,3 +1,5 @@
+import type { Listing, Paging } from '../listing.js';
+import { pagedListing } from '../store/pages.js';
 import { given, statement, whereOf } from '../store/sql.js';
 import type { Database } from '../store/store.js';
 
@@ -42,15 +44,13 @@ export function selectOperationRow(db: Database, id: number): OperationRow | und
   return statement(db, 'SELECT * FROM operations WHERE id = ?').get(id) as OperationRow | undefined;
 }
 
-export interface OperationFilter {
+export interface OperationFilter extends Paging {
   kind?: string;
   actor?: string;
   since?: string;
-  limit?: number;
-  offset?: number;
 }
 
-function whereOfFilter(filter: OperationFilter) {
+function operationWhere(filter: OperationFilter) {
   return whereOf([
     given(filter.kind, 'kind = @kind'),
     given(filter.actor, 'actor = @actor COLLATE NOCASE'),
@@ -58,22 +58,11 @@ function whereOfFilter(filter: OperationFilter) {
   ]);
 }
 
-/** The operations matching a filter in id order, read lazily (a generator: nothing runs until read). */
-export function* iterateOperationRows(
-  db: Database,
-  filter: OperationFilter,
-): Generator<OperationRow> {
-  const { clause, params } = whereOfFilter(filter);
-  yield* db
-    .prepare(`SELECT * FROM operations ${clause} ORDER BY id LIMIT @limit OFFSET @offset`)
-    .iterate({
-      ...params,
-      limit: filter.limit ?? -1,
-      offset: filter.offset ?? 0,
-    }) as IterableIterator<OperationRow>;
-}
-
-export function countOperationRows(db: Database, filter: OperationFilter): number {
-  const { clause, params } = whereOfFilter(filter);
-  return db.prepare(`SELECT count(*) FROM operations ${clause}`).pluck().get(params) as number;
+/** The operations matching a filter in id order, one page read lazily. */
+export function pagedOperations(db: Database, filter: OperationFilter): Listing<OperationRow> {
+  return pagedListing(
+    db,
+    { table: 'operations', where: operationWhere(filter), orderBy: 'id' },
+    filter,
+  );
 }

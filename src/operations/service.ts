@@ -1,11 +1,10 @@
 import { NotFoundError } from '../errors.js';
-import { afterOffset, type Listing, mapRows, type Paging } from '../listing.js';
+import { type Listing, mapListing, type Paging } from '../listing.js';
 import { nowIso, type Session } from '../session.js';
 import {
-  countOperationRows,
-  iterateOperationRows,
   markOperationRowUndone,
   type OperationRow,
+  pagedOperations,
   selectOperationRow,
 } from './repo.js';
 
@@ -45,19 +44,8 @@ export function listOperations(
   session: Session,
   options: ListOperationsOptions = {},
 ): Listing<Operation> {
-  const filter = { kind: options.kind, actor: options.actor, since: options.since?.toISOString() };
-  return {
-    rows: mapRows(
-      iterateOperationRows(session.db, {
-        ...filter,
-        limit: options.limit,
-        offset: options.offset,
-      }),
-      toOperation,
-    ),
-    limited: options.limit !== undefined,
-    total: () => afterOffset(countOperationRows(session.db, filter), options.offset),
-  };
+  const filter = { ...options, since: options.since?.toISOString() };
+  return mapListing(pagedOperations(session.db, filter), toOperation);
 }
 
 function toOperation(row: OperationRow): Operation {

@@ -1,4 +1,5 @@
-import type { Paging } from '../listing.js';
+import { afterOffset, type Listing, type Paging } from '../listing.js';
+import type { whereOf } from './sql.js';
 import type { Database } from './store.js';
 
 /**
@@ -18,4 +19,36 @@ export function* pagedRows<T>(
     limit: paging.limit ?? -1,
     offset: paging.offset ?? 0,
   }) as IterableIterator<T>;
+}
+
+/** A filtered list of one table's rows: `SELECT * FROM table WHERE … ORDER BY orderBy`. */
+export interface ListQuery {
+  table: string;
+  where: ReturnType<typeof whereOf>;
+  orderBy: string;
+}
+
+/**
+ * One page of a table's list as a Listing: the rows read lazily (pagedRows), and the total past
+ * the offset, counted only when asked.
+ */
+export function pagedListing<T>(db: Database, query: ListQuery, paging: Paging): Listing<T> {
+  const { table, where } = query;
+  return {
+    rows: pagedRows<T>(
+      db,
+      `SELECT * FROM ${table} ${where.clause} ORDER BY ${query.orderBy}`,
+      where.params,
+      paging,
+    ),
+    limited: paging.limit !== undefined,
+    total: () =>
+      afterOffset(
+        db
+          .prepare(`SELECT count(*) FROM ${table} ${where.clause}`)
+          .pluck()
+          .get(where.params) as number,
+        paging.offset,
+      ),
+  };
 }
