@@ -354,55 +354,48 @@ export interface DependentRows {
 }
 
 /**
- * The rows of `body` (a SELECT of `operationId` and `value`, in the order to show them)
- * grouped by operation: a count and the first three values of each, however many rows.
+ * What may depend on an operation `@op`: each a SELECT of the later operation (`operationId`)
+ * and a `value`, in the order to show them.
  */
-function grouped(db: Database, body: string, params: Record<string, unknown>): DependentRows[] {
-  const groups = db
-    .prepare(
-      `SELECT operationId, count(*) AS count FROM (${body}) GROUP BY operationId ORDER BY operationId`,
-    )
-    .all(params) as { operationId: number | null; count: number }[];
-  const sample = db.prepare(`SELECT value FROM (${body}) WHERE operationId IS @group LIMIT 3`);
-  return groups.map((g) => ({
-    ...g,
-    values: sample.pluck().all({ ...params, group: g.operationId }) as string[],
-  }));
-}
-
-/** Imports after `operationId` that changed the comments of entries it added (still listed). */
-export function laterCommentChangesOfAdded(db: Database, operationId: number): DependentRows[] {
-  return grouped(
-    db,
-    `SELECT c.operation_id AS operationId, e.value AS value
+const dependencies = {
+  /** Imports after it that changed the comments of entries it added (still listed). */
+  commentChangesOfAdded: `SELECT c.operation_id AS operationId, e.value AS value
      FROM exceptions e JOIN exception_comment_changes c ON c.exception_id = e.id
      WHERE e.operation_id = @op AND c.operation_id > @op
      ORDER BY c.operation_id, e.id`,
-    { op: operationId },
-  );
-}
-
-/** Removes after `operationId` that took off entries it added, or entries whose comment it changed. */
-export function laterRemovalsOf(db: Database, operationId: number): DependentRows[] {
-  return grouped(
-    db,
-    `SELECT r.removal_id AS operationId, r.value AS value
+  /** Removes after it that took off entries it added, or entries whose comment it changed. */
+  removals: `SELECT r.removal_id AS operationId, r.value AS value
      FROM exception_removals r
      WHERE r.removal_id > @op AND (r.operation_id = @op OR r.id IN
        (SELECT exception_id FROM exception_comment_changes WHERE operation_id = @op))
      ORDER BY r.removal_id, r.id`,
-    { op: operationId },
-  );
-}
-
-/** Entries listed since with a value a remove took off: the operations that added them. */
-export function relistedValuesOf(db: Database, removalId: number): DependentRows[] {
-  return grouped(
-    db,
-    `SELECT e.operation_id AS operationId, e.value AS value
+  /** Entries listed since with a value it (a remove) took off: the operations that added them. */
+  relistedValues: `SELECT e.operation_id AS operationId, e.value AS value
      FROM exception_removals r JOIN exceptions e ON e.match_key = r.match_key
      WHERE r.removal_id = @op
      ORDER BY e.operation_id, e.id`,
-    { op: removalId },
-  );
+};
+
+export type Dependency = keyof typeof dependencies;
+
+/**
+ * The later operations that depend on `operationId` as `dependency` says, each with a count and
+ * the first three values, however many rows.
+ */
+export function dependentRows(
+  db: Database,
+  dependency: Dependency,
+  operationId: number,
+): DependentRows[] {
+  const body = dependencies[dependency];
+  const groups = db
+    .prepare(
+      `SELECT operationId, count(*) AS count FROM (${body}) GROUP BY operationId ORDER BY operationId`,
+    )
+    .all({ op: operationId }) as { operationId: number | null; count: number }[];
+  const sample = db.prepare(`SELECT value FROM (${body}) WHERE operationId IS @group LIMIT 3`);
+  return groups.map((g) => ({
+    ...g,
+    values: sample.pluck().all({ op: operationId, group: g.operationId }) as string[],
+  }));
 }

@@ -13,12 +13,10 @@ import {
   commentChangesOf,
   type DependentRows,
   deleteEntriesAddedBy,
+  dependentRows,
   forgetCommentChangesOf,
   forgetRemovedEntriesAddedBy,
-  laterCommentChangesOfAdded,
-  laterRemovalsOf,
   nextCommentChange,
-  relistedValuesOf,
   restoreComment,
   restoreRemovedBy,
   setCommentChangeOld,
@@ -103,15 +101,15 @@ export const exceptionsUndo: UndoHandler = {
     const { db } = session;
     return [
       ...dependentsOf(
-        laterCommentChangesOfAdded(db, operation.id),
+        dependentRows(db, 'commentChangesOfAdded', operation.id),
         (n) => `changed the comments of ${entries(n)} it added`,
       ),
       ...dependentsOf(
-        laterRemovalsOf(db, operation.id),
+        dependentRows(db, 'removals', operation.id),
         (n) => `removed ${entries(n)} it added or re-commented`,
       ),
       ...dependentsOf(
-        relistedValuesOf(db, operation.id),
+        dependentRows(db, 'relistedValues', operation.id),
         (n) => `listed again ${n === 1 ? 'a value' : `${n} values`} it removed`,
       ),
     ];
@@ -181,7 +179,7 @@ export function undoImport(
   }
   if (operation.undoneAt)
     throw new ConflictError(`import ${batchId} was already undone at ${operation.undoneAt}`);
-  const later = laterCommentChangesOfAdded(session.db, batchId);
+  const later = dependentRows(session.db, 'commentChangesOfAdded', batchId);
   if (later.length > 0 && !options.force) throw recommented(batchId, later);
   const done = takeBack(session, batchId);
   markOperationUndone(session, batchId);
