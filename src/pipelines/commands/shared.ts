@@ -2,7 +2,7 @@ import { Option } from '@commander-js/extra-typings';
 import type { FlagHint } from '../../cli/flag-hints.js';
 import type { View } from '../../cli/output.js';
 import { MoveIntoRemovedError } from '../../items/service.js';
-import { AmbiguousPipelineError, HoldsItemsError } from '../service.js';
+import { AmbiguousPipelineError, HoldsItemsError, type StageRefOptions } from '../service.js';
 
 export const typeView: View = {
   fields: ['id', 'name', 'title', 'builtin', 'manyPipelines', 'pipelines', 'createdAt'],
@@ -42,6 +42,14 @@ export const pipelineOption = () =>
   );
 export const typeOption = () =>
   new Option('--type <type>', 'entity type: lead, deal, quote, invoice or a smart process');
+
+/** The stage a verb names: STAGE (name or id) of --pipeline, else of the default pipeline of --type. */
+export function stageRef(
+  stage: string,
+  options: { pipeline?: string; type?: string },
+): StageRefOptions {
+  return { pipeline: options.pipeline, type: options.type, stage };
+}
 
 /** A pipeline name that pipelines of several types have: --type tells them apart. */
 export const pipelineTypeHint: FlagHint = (error) =>

@@ -5,7 +5,7 @@ import { printList, withOutputOptions } from '../../../cli/output.js';
 import { examples } from '../../../cli/parse.js';
 import { UsageError } from '../../../errors.js';
 import { moveStage } from '../../service.js';
-import { pipelineOption, pipelineTypeHint, stageView, typeOption } from '../shared.js';
+import { pipelineOption, pipelineTypeHint, stageRef, stageView, typeOption } from '../shared.js';
 
 export function stageMove(stage: Command, ctx: Context): void {
   withOutputOptions(
@@ -30,12 +30,7 @@ export function stageMove(stage: Command, ctx: Context): void {
         }
         const session = ctx.session('pipelines.edit');
         const stages = session.write(() =>
-          moveStage(session, {
-            pipeline: options.pipeline,
-            type: options.type,
-            stage: ref,
-            after: options.after,
-          }),
+          moveStage(session, { ...stageRef(ref, options), after: options.after }),
         );
         await printList(ctx, stages, options, {
           ...stageView,

@@ -9,6 +9,7 @@ import {
   moveItemsToHint,
   pipelineOption,
   pipelineTypeHint,
+  stageRef,
   stageView,
   typeOption,
 } from '../shared.js';
@@ -35,9 +36,7 @@ export function stageRemove(stage: Command, ctx: Context): void {
         const session = ctx.session('pipelines.edit');
         const removed = session.write(() =>
           removeStageMovingItems(session, {
-            pipeline: options.pipeline,
-            type: options.type,
-            stage: ref,
+            ...stageRef(ref, options),
             moveItemsTo: options.moveItemsTo,
           }),
         );

@@ -5,7 +5,7 @@ import { withOutputOptions } from '../../../cli/output.js';
 import { examples } from '../../../cli/parse.js';
 import { printChange } from '../../../cli/result.js';
 import { renameStage } from '../../service.js';
-import { pipelineOption, pipelineTypeHint, stageView, typeOption } from '../shared.js';
+import { pipelineOption, pipelineTypeHint, stageRef, stageView, typeOption } from '../shared.js';
 
 export function stageRename(stage: Command, ctx: Context): void {
   withOutputOptions(
@@ -25,13 +25,7 @@ export function stageRename(stage: Command, ctx: Context): void {
     .action(
       withFlagHints([pipelineTypeHint], async (ref, newName, options) => {
         const session = ctx.session('pipelines.edit');
-        const renamed = session.write(() =>
-          renameStage(
-            session,
-            { pipeline: options.pipeline, type: options.type, stage: ref },
-            newName,
-          ),
-        );
+        const renamed = session.write(() => renameStage(session, stageRef(ref, options), newName));
         await printChange(ctx, options, { ...renamed }, stageView, {
           id: renamed.id,
           note: `Renamed to "${renamed.name}"`,
