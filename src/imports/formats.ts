@@ -5,16 +5,14 @@ import { unguardFormula } from '../formats/csv.js';
 import { type CsvRecord, type CsvRecordHandler, CsvRecordReader } from './csv-records.js';
 import { maxCommentLength, splitEntry } from './entry.js';
 import { type InputLine, readLines, unreadableMessage } from './lines.js';
+import type { ImportEntry } from './run.js';
+
+/** An entry as a reader finds it: the import adds the comment it stores. */
+export type FoundEntry = Omit<ImportEntry, 'comment'>;
 
 /** Where the readers below hand what they find (the import's EntryWriter). */
 export interface EntryHandler {
-  entry(
-    line: number,
-    raw: string,
-    value: string,
-    ownComment: string,
-    cells: Readonly<Record<string, string>>,
-  ): void;
+  entry(found: FoundEntry): void;
   reject(line: number, raw: string, reason: string, message: string): void;
   /** A `#` line of the lines format. */
   commentLine(): void;
@@ -54,7 +52,7 @@ export async function readLineEntries(
         continue;
       }
       const { value, comment } = splitEntry(text);
-      handler.entry(line.number, text, value, comment, cells);
+      handler.entry({ line: line.number, raw: text, value, ownComment: comment, cells });
     }
   }
 }
@@ -129,13 +127,13 @@ class CsvRows implements CsvRecordHandler {
     const { value, comment, more } = this.columns;
     const own: Record<string, string> = {};
     for (const [name, index] of more) own[name] = index === -1 ? '' : (cells[index] ?? '');
-    this.handler.entry(
-      record.line,
-      record.text,
-      unguardFormula(cells[value] ?? ''),
-      comment === -1 ? '' : unguardFormula(cells[comment] ?? ''),
-      own,
-    );
+    this.handler.entry({
+      line: record.line,
+      raw: record.text,
+      value: unguardFormula(cells[value] ?? ''),
+      ownComment: comment === -1 ? '' : unguardFormula(cells[comment] ?? ''),
+      cells: own,
+    });
   }
 
   bad(line: number, raw: string, message: string): void {

@@ -2,7 +2,7 @@ import { UsageError } from '../errors.js';
 import { recordChange } from '../history/service.js';
 import { nowIso, type Session } from '../session.js';
 import { commentProblem } from './entry.js';
-import { type EntryHandler, readCsvEntries, readLineEntries } from './formats.js';
+import { type EntryHandler, type FoundEntry, readCsvEntries, readLineEntries } from './formats.js';
 import type { ReportedLine } from './rejects.js';
 
 export type { ReportedLine } from './rejects.js';
@@ -175,13 +175,8 @@ class EntryWriter<Value extends { ok: true }> implements EntryHandler {
     this.hooks.onRejected?.({ line, raw, reason, message });
   }
 
-  entry(
-    line: number,
-    raw: string,
-    value: string,
-    ownComment: string,
-    cells: Readonly<Record<string, string>>,
-  ): void {
+  entry(found: FoundEntry): void {
+    const { line, raw, value, ownComment, cells } = found;
     const comment = ownComment === '' ? this.defaultComment : ownComment;
     const entry: ImportEntry = { line, raw, value, ownComment, comment, cells };
     const read = this.sink.read(entry);
