@@ -3,9 +3,8 @@ import { ExitCode, OutputError, UsageError } from '../errors.js';
 import { commentProblem } from '../imports/entry.js';
 import { jsonLine, RejectsReport, type ReportOutput } from '../imports/rejects.js';
 import type {
+  ImportCall,
   ImportFormat,
-  ImportHooks,
-  ImportOptions,
   ImportSink,
   ImportSummary,
   ReportedLine,
@@ -212,13 +211,7 @@ async function importCommand<Value extends { ok: true }>(
  * `batchId` is null unless the import was kept. The machine (and csv-parse) loads only here:
  * a list's other commands start without it.
  */
-export async function importList<Value extends { ok: true }>(
-  session: Session,
-  open: () => AsyncIterable<Buffer>,
-  options: ImportOptions,
-  sink: ImportSink<Value>,
-  hooks: ImportHooks = {},
-): Promise<ImportSummary> {
+export const importList: ImportCall = async (session, open, options, sink, hooks = {}) => {
   const [{ refuseBinary }, { runImport, StrictRejection }] = await Promise.all([
     import('../imports/lines.js'),
     import('../imports/run.js'),
@@ -235,7 +228,7 @@ export async function importList<Value extends { ok: true }>(
     summary = error.summary;
   }
   return summary.committed ? summary : { ...summary, batchId: null };
-}
+};
 
 /**
  * Where `--rejects` goes: a file written whole once the import has read its input (refused

@@ -110,6 +110,19 @@ export class StrictRejection extends Error {
 }
 
 /**
+ * How an import is called, by a service inside its write (`runImport`) or by a command
+ * (`importList`, src/cli/import.ts): the session, the input, how it reads, the list's sink, and
+ * who hears of each line.
+ */
+export type ImportCall = <Value extends { ok: true }>(
+  session: Session,
+  open: () => AsyncIterable<Buffer>,
+  options: ImportOptions,
+  sink: ImportSink<Value>,
+  hooks?: ImportHooks,
+) => Promise<ImportSummary>;
+
+/**
  * Imports entries from a byte stream into `sink`'s list, inside the command's write (the caller
  * holds the one transaction: a crash, a dry run or a strict rejection keeps nothing): streamed,
  * so memory stays flat, and every line accounted for. Lines are `value;comment` (the comment is
@@ -117,13 +130,7 @@ export class StrictRejection extends Error {
  * header naming `value`, optionally `comment`, and the sink's columns. `open` gives the input,
  * its first bytes already looked at (refuseBinary) before the write began.
  */
-export async function runImport<Value extends { ok: true }>(
-  session: Session,
-  open: () => AsyncIterable<Buffer>,
-  options: ImportOptions,
-  sink: ImportSink<Value>,
-  hooks: ImportHooks = {},
-): Promise<ImportSummary> {
+export const runImport: ImportCall = async (session, open, options, sink, hooks = {}) => {
   session.requireWrite('an import');
   const problem = options.comment === undefined ? undefined : commentProblem(options.comment);
   if (problem) throw new UsageError(`the comment for entries without one: ${problem}`);
@@ -132,7 +139,7 @@ export async function runImport<Value extends { ok: true }>(
   if (options.format === 'csv') await readCsvEntries(open(), writer, columns, hooks.onProgress);
   else await readLineEntries(open(), writer, columns, hooks.onProgress);
   return writer.finish();
-}
+};
 
 /** Keeps the counts and hands each entry to the sink, whatever format the lines came in. */
 class EntryWriter<Value extends { ok: true }> implements EntryHandler {
