@@ -1,27 +1,20 @@
 import { type Command, Option } from '@commander-js/extra-typings';
-import { ExitCode, OutputError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { commentProblem } from '../imports/entry.js';
-import { jsonLine, RejectsReport, type ReportOutput } from '../imports/rejects.js';
-import type {
-  ImportCall,
-  ImportFormat,
-  ImportSink,
-  ImportSummary,
-  ReportedLine,
-} from '../imports/run.js';
+import type { ImportCall, ImportFormat, ImportSink, ImportSummary } from '../imports/run.js';
 import type { Session } from '../session.js';
 import type { Permission } from '../users/permissions.js';
 import type { Context } from './context.js';
-import { escapeControls } from './escape.js';
-import { OutputFile, storeFiles } from './files.js';
-import { type Input, openInput } from './input.js';
-import { formatOf, printRecord, type View, wantsJson, withOutputOptions } from './output.js';
+import { importSummaryView, lineOnStderr, rejectsReport, reportImport } from './import-report.js';
+import { openInput } from './input.js';
+import { formatOf, wantsJson, withOutputOptions } from './output.js';
 import { examples } from './parse.js';
 import { type Progress, startProgress } from './progress.js';
 
 /**
- * The `import` verb every list shares (src/imports is the machine): its flags, the rejects
- * report, the progress bar, the summary and the exit codes 0/3/7. A list brings its sink.
+ * The `import` verb every list shares (src/imports is the machine): its flags, the progress
+ * bar and the run; the rejects report, the summary and the exit codes 0/3/7 are in
+ * import-report.ts. A list brings its sink.
  */
 export interface ImportCommandSpec<Value extends { ok: true }> {
   /** What is imported and how the lines read; the shared flags describe themselves. */
@@ -31,31 +24,6 @@ export interface ImportCommandSpec<Value extends { ok: true }> {
   /** The list's sink, made before anything is read (bad flags are refused first). */
   sink(session: Session, flags: { country?: string; updateComments: boolean }): ImportSink<Value>;
 }
-
-const summaryFields = [
-  'batchId',
-  'dryRun',
-  'committed',
-  'lines',
-  'added',
-  'duplicates',
-  'updated',
-  'rejected',
-  'rejectedByReason',
-  'commentLines',
-];
-
-export const importSummaryView: View = {
-  fields: summaryFields,
-  // A table leaves out what the summary line says anyway.
-  columns: summaryFields.filter((field) => field !== 'committed' && field !== 'commentLines'),
-  cells: {
-    rejectedByReason: (v) =>
-      Object.entries((v ?? {}) as Record<string, number>)
-        .map(([r, n]) => `${r} ${n}`)
-        .join(', '),
-  },
-};
 
 /** A --comment given for entries without one: one usage error naming the flag, before anything is read. */
 export function checkCommentFlag(comment: string | undefined, flag = '--comment'): void {
@@ -151,14 +119,6 @@ async function importCommand<Value extends { ok: true }>(
         });
   progress = startProgress(ctx, 'Importing', input.size, { unit: 'bytes' });
   const bar = progress;
-  const reportOnStderr = (line: ReportedLine) => {
-    bar.log(
-      'stderr',
-      json
-        ? jsonLine(line)
-        : `${escapeControls(`${input.name}:${line.line}: ${line.reason}: ${line.message}`)}\n`,
-    );
-  };
   let summary: ImportSummary;
   try {
     summary = await importList(
@@ -172,7 +132,7 @@ async function importCommand<Value extends { ok: true }>(
       },
       sink,
       {
-        onRejected: rejects ? (line) => rejects.add(line) : reportOnStderr,
+        onRejected: rejects ? (line) => rejects.add(line) : lineOnStderr(bar, input, json),
         onDuplicate: rejects ? (line) => rejects.add(line) : undefined,
         onProgress: (bytes, lines) => bar.update(bytes, lines),
       },
@@ -183,25 +143,7 @@ async function importCommand<Value extends { ok: true }>(
   } finally {
     bar.stop();
   }
-  let reportFailure: unknown;
-  try {
-    rejects?.finish();
-  } catch (error) {
-    reportFailure = error;
-  }
-  if (summaryOnStdout) await printRecord(ctx, { ...summary }, options, importSummaryView);
-  else if (summary.batchId !== null && options.rejects !== '-') ctx.out(String(summary.batchId));
-  ctx.note(escapeControls(describeSummary(summary, input.name)));
-  if (summary.lines === 0) ctx.note(escapeControls(`no entries found in ${input.name}`));
-  if (summary.rejected > 0) {
-    if (rejects && options.rejects !== '-' && reportFailure === undefined)
-      ctx.note(escapeControls(`rejected lines are in ${options.rejects}`));
-    ctx.exitCode = options.strict ? ExitCode.unusableInput : ExitCode.someRejected;
-  }
-  if (reportFailure instanceof OutputError) {
-    throw new OutputError(`${reportFailure.message}; ${keptAfter(summary)}`);
-  }
-  if (reportFailure !== undefined) throw reportFailure;
+  await reportImport(ctx, summary, { input, rejects, summaryOnStdout, flags: options });
 }
 
 /**
@@ -229,49 +171,3 @@ export const importList: ImportCall = async (session, open, options, sink, hooks
   }
   return summary.committed ? summary : { ...summary, batchId: null };
 };
-
-/**
- * Where `--rejects` goes: a file written whole once the import has read its input (refused
- * like an export's FILE: an existing file without --force, the store and the input always),
- * or stdout for `-`. Checked before anything is read; nothing is created until then.
- */
-function rejectsReport(
-  ctx: Context,
-  target: string,
-  input: Input,
-  force: boolean,
-  progress: () => Progress,
-): RejectsReport {
-  if (target === '-') {
-    const output: ReportOutput = {
-      write: (text) => progress().log('stdout', text),
-      commit() {},
-      discard() {},
-    };
-    return new RejectsReport(output, ctx.io.stdoutIsTTY);
-  }
-  const protect = storeFiles(ctx.storePath);
-  if (input.file) protect.push(input.file);
-  return new RejectsReport(new OutputFile(target, { what: '--rejects', force, protect }));
-}
-
-/** What an output failure after an import leaves: said in the exit-74 message. */
-function keptAfter(summary: ImportSummary): string {
-  if (summary.committed) return `the import was committed (batch ${summary.batchId})`;
-  return summary.dryRun ? 'nothing was imported (a dry run)' : 'nothing was imported';
-}
-
-function describeSummary(summary: ImportSummary, source: string): string {
-  const reasons = Object.entries(summary.rejectedByReason)
-    .map(([reason, n]) => `${reason} ${n}`)
-    .join(', ');
-  const what = summary.dryRun
-    ? 'Dry run of import'
-    : summary.committed
-      ? 'Imported batch'
-      : 'Nothing imported';
-  return (
-    `${what}${summary.batchId === null ? '' : ` ${summary.batchId}`} from ${source}: ${summary.lines} lines, ${summary.added} added, ` +
-    `${summary.duplicates} duplicates, ${summary.updated} updated, ${summary.rejected} rejected${reasons ? ` (${reasons})` : ''}`
-  );
-}
