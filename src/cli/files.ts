@@ -138,7 +138,7 @@ function isSameFile(path: string, stat: Stats | undefined, file: ProtectedFile):
 }
 
 /** The path with its folder's symbolic links resolved, for files that may not exist. */
-function canonical(path: string): string {
+export function canonical(path: string): string {
   try {
     return realpathSync(path);
   } catch {
@@ -281,11 +281,15 @@ export class OutputFile {
   }
 }
 
+/** What a failed hard link says when the file system has none (or not between these folders). */
+const noHardLinks = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV']);
+
 /**
  * Moves `temporary` to `target` unless `target` exists by then: a hard link fails rather than
- * replace it. File systems without hard links get a rename after a last look.
+ * replace it (an error with code EEXIST). File systems without hard links get a rename after a
+ * last look.
  */
-function placeWithoutReplacing(temporary: string, target: string): void {
+export function placeWithoutReplacing(temporary: string, target: string): void {
   try {
     linkSync(temporary, target);
   } catch (error) {
@@ -293,7 +297,7 @@ function placeWithoutReplacing(temporary: string, target: string): void {
     if (code === 'EEXIST' || statSync(target, { throwIfNoEntry: false })) {
       throw Object.assign(new Error(`${target} exists`), { code: 'EEXIST' });
     }
-    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw error;
+    if (!noHardLinks.has(code ?? '')) throw error;
     renameSync(temporary, target);
     return;
   }

@@ -1,16 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  linkSync,
-  openSync,
-  realpathSync,
-  renameSync,
-  rmSync,
-  type Stats,
-  statSync,
-} from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync, type Stats, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { cannotWrite } from '../cli/files.js';
+import { cannotWrite, canonical, placeWithoutReplacing, storeFiles } from '../cli/files.js';
 import { trackPartialFile, untrackPartialFile } from '../cli/partial-files.js';
 import { ConflictError, CrmError, OutputError, UsageError } from '../errors.js';
 import { latestVersion } from './migrations.js';
@@ -125,10 +116,8 @@ export async function backupStore(
 }
 
 function refuseDestination(store: Store, destination: string, overwrite: boolean): void {
-  const storeFiles = ['', '-wal', '-shm', '-journal'].map(
-    (suffix) => `${realPath(store.path)}${suffix}`,
-  );
-  if (storeFiles.includes(realPath(destination))) {
+  const ownFiles = storeFiles(realPath(store.path)).map((file) => file.path);
+  if (ownFiles.includes(realPath(destination))) {
     throw new UsageError(
       `db backup: ${destination} is the store itself (or one of its files): choose another file`,
     );
@@ -146,11 +135,7 @@ function refuseDestination(store: Store, destination: string, overwrite: boolean
       `db backup: ${destination} is not a regular file: a backup never replaces it`,
     );
   }
-  if (!overwrite) {
-    throw new ConflictError(
-      `${destination} exists: choose another file or add --force to replace it`,
-    );
-  }
+  if (!overwrite) throw existsError(destination);
 }
 
 /** A file-system error about the destination, as a usage error that names it and says why. */
@@ -162,15 +147,7 @@ function destinationError(destination: string, error: unknown): CrmError {
 
 /** The real path of a file, or of its folder joined with its name when it does not exist yet. */
 function realPath(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    try {
-      return join(realpathSync(dirname(path)), basename(path));
-    } catch {
-      return resolve(path);
-    }
-  }
+  return resolve(canonical(path));
 }
 
 /** Moves the finished copy into place; without `overwrite`, never over a file that appeared meanwhile. */
@@ -180,20 +157,17 @@ function place(temporary: string, destination: string, overwrite: boolean): void
     return;
   }
   try {
-    linkSync(temporary, destination);
+    placeWithoutReplacing(temporary, destination);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') {
-      throw new ConflictError(
-        `${destination} exists: choose another file or add --force to replace it`,
-      );
-    }
-    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV') throw error;
-    // A file system without hard links: the check before the backup has to do.
-    renameSync(temporary, destination);
-    return;
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw existsError(destination);
+    throw error;
   }
-  rmSync(temporary, { force: true });
+}
+
+function existsError(destination: string): ConflictError {
+  return new ConflictError(
+    `${destination} exists: choose another file or add --force to replace it`,
+  );
 }
 
 /** A failed backup, blamed on the destination unless the store itself could not be read. */
