@@ -26,7 +26,10 @@ export interface RunOptions {
   commands?: Record<string, Registrar>;
 }
 
-const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+/** Read only for --version: finding and parsing package.json costs every other command ~0.7 ms. */
+function packageVersion(): string {
+  return (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+}
 
 /** Runs crmctl with `argv` (without node and script) and returns the exit code. Never exits the process. */
 export async function run(argv: string[], options: RunOptions = {}): Promise<number> {
@@ -113,7 +116,11 @@ function buildProgram(ctx: Context, json: boolean): Command {
       'Admin tool for CRM automation over a local SQLite store: pipelines and stages, items, ' +
         'contacts, users and roles, history. Run `crmctl demo` for a tour.',
     )
-    .version(version, '-V, --version')
+    .option('-V, --version', 'output the version number')
+    .on('option:version', () => {
+      ctx.io.stdout.write(`${packageVersion()}\n`);
+      throw new CommanderError(0, 'commander.version', packageVersion());
+    })
     .option('--db <path>', 'store file (env CRMCTL_DB; default $XDG_DATA_HOME/crmctl/crm.db)')
     .option('--as <login>', 'act as this user (env CRMCTL_USER; default the OS login)')
     .option(
