@@ -17,4 +17,34 @@ export type ItemEvent =
       itemId: number;
       changes: Record<string, { from: unknown; to: unknown }>;
     }
-  | { type: 'item-deleted'; itemId: number };
+  | { type: 'item-deleted'; itemId: number }
+  | OutsideEvent;
+
+/**
+ * Things that happen to an item from outside it (DESIGN §2), which triggers react to: fired by
+ * the features where they happen (`task complete`, `email incoming`, `call incoming`) or by hand
+ * with `crmctl event NAME --item ID`. `responsible-changed` and `field-changed` come from the
+ * item events above.
+ */
+export const outsideEventNames = [
+  'email-opened',
+  'email-received',
+  'email-sent',
+  'call-incoming',
+  'call-missed',
+  'payment-received',
+  'task-completed',
+  'form-submitted',
+  'document-viewed',
+  'webhook',
+] as const;
+
+export type OutsideEventName = (typeof outsideEventNames)[number];
+
+export interface OutsideEvent {
+  type: 'outside-event';
+  event: OutsideEventName;
+  itemId: number;
+  /** What the event carries, e.g. `code` for `webhook`, `amount` for `payment-received`. */
+  params: Readonly<Record<string, string>>;
+}
