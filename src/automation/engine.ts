@@ -19,6 +19,8 @@ import { type Condition, conditionFromJson, evaluateCondition, itemValues } from
 import { readDate } from './condition-values.js';
 import { automaticMove, LoopStop, loopStages, maxHops } from './loop-guard.js';
 import {
+  countOpenJobs,
+  countRuleRunsSince,
   insertJob,
   insertLog,
   type JobRow,
@@ -30,6 +32,7 @@ import {
   selectHoldingJobsOfItem,
   selectJob,
   selectLastChainId,
+  selectLastLogId,
   selectNextDueJob,
   selectNextInChain,
   selectOpenJobsOfItem,
@@ -399,7 +402,7 @@ function executeRule(
       const writer = session.withClock(fixedClock(at));
       writer.write(() => {
         const open = selectJob(writer.db, jobId);
-        if (!open || open.status !== 'sending') return;
+        if (open?.status !== 'sending') return;
         const status = result.status === 'waiting' ? 'done' : result.status;
         setJobStatus(writer.db, jobId, status);
         log(writer, {
@@ -811,7 +814,7 @@ export function runDueAutomation(session: Session, until: Date): AutomationRunRe
   const started = session.clock.now();
   const limit = new Date(Math.max(until.getTime(), started.getTime()));
   const counts = { ran: 0, done: 0, skipped: 0, failed: 0, cancelled: 0 };
-  const before = logCount(session);
+  const before = selectLastLogId(session.db);
   session.deliverEvents();
   for (const job of selectHoldingJobs(session.db)) {
     runJob(session, job);
@@ -826,39 +829,12 @@ export function runDueAutomation(session: Session, until: Date): AutomationRunRe
     runJob(timed, job);
     timed.deliverEvents();
   }
-  for (const [status, n] of Object.entries(logCountsSince(session, before))) {
+  for (const [status, n] of Object.entries(countRuleRunsSince(session.db, before))) {
     if (status in counts) counts[status as keyof typeof counts] += n;
   }
   return {
     until: limit.toISOString(),
     ...counts,
-    pending: openJobCount(session),
+    pending: countOpenJobs(session.db),
   };
-}
-
-function logCount(session: Session): number {
-  return (
-    (session.db
-      .prepare('SELECT coalesce(max(id), 0) FROM automation_log')
-      .pluck()
-      .get() as number) ?? 0
-  );
-}
-
-function logCountsSince(session: Session, id: number): Record<string, number> {
-  const rows = session.db
-    .prepare(
-      `SELECT status, count(*) AS n FROM automation_log WHERE id > ? AND kind = 'rule' GROUP BY status`,
-    )
-    .all(id) as { status: string; n: number }[];
-  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
-}
-
-function openJobCount(session: Session): number {
-  return session.db
-    .prepare(
-      `SELECT count(*) FROM automation_jobs WHERE status IN ('pending', 'waiting', 'holding', 'sending')`,
-    )
-    .pluck()
-    .get() as number;
 }

@@ -274,13 +274,6 @@ export function selectNextInChain(db: Database, jobId: number): JobRow | undefin
   ).get(jobId) as JobRow | undefined;
 }
 
-export function countJobsByStatus(db: Database): Record<string, number> {
-  const rows = db
-    .prepare('SELECT status, count(*) AS n FROM automation_jobs GROUP BY status')
-    .all() as { status: string; n: number }[];
-  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
-}
-
 /** The highest chain id used so far (new chains count on from it within one write). */
 export function selectLastChainId(db: Database): number {
   return (
@@ -376,4 +369,27 @@ export function selectOpenJobsForTimeline(db: Database, itemId: number): JobRow[
        AND status IN ('pending', 'waiting', 'holding', 'sending') ORDER BY id`,
     )
     .all(itemId) as JobRow[];
+}
+
+export function selectLastLogId(db: Database): number {
+  return db.prepare('SELECT coalesce(max(id), 0) FROM automation_log').pluck().get() as number;
+}
+
+/** How the rule runs logged after `id` ended, by status. */
+export function countRuleRunsSince(db: Database, id: number): Record<string, number> {
+  const rows = db
+    .prepare(
+      `SELECT status, count(*) AS n FROM automation_log WHERE id > ? AND kind = 'rule' GROUP BY status`,
+    )
+    .all(id) as { status: string; n: number }[];
+  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+}
+
+export function countOpenJobs(db: Database): number {
+  return db
+    .prepare(
+      `SELECT count(*) FROM automation_jobs WHERE status IN ('pending', 'waiting', 'holding', 'sending')`,
+    )
+    .pluck()
+    .get() as number;
 }
