@@ -1,3 +1,4 @@
+import { automationSubscriber } from './automation/engine.js';
 import type { EventSubscriber } from './session.js';
 import type { UndoHandler } from './undo/handler.js';
 
@@ -6,11 +7,11 @@ import type { UndoHandler } from './undo/handler.js';
  * src/cli/registry.ts lists commands: the rooms below (items, the Session, undo) never import
  * the features that react to them.
  * - eventSubscribers: react to item events inside the command's transaction (the automation
- *   engine, once it exists).
+ *   engine).
  * - undoHandlers: take back what an operation did to their feature (`crmctl undo OP`), loaded
  *   only by `undo`, so that no other command pays for them at start-up.
  */
-export const eventSubscribers: readonly EventSubscriber[] = [];
+export const eventSubscribers: readonly EventSubscriber[] = [automationSubscriber];
 
 export const undoHandlers: readonly (() => Promise<UndoHandler>)[] = [
   () => import('./exceptions/undo.js').then((module) => module.exceptionsUndo),

@@ -20,18 +20,37 @@ export interface Actor {
   cause: Cause;
   /** The command that made the change, e.g. `item move`. */
   command: string | null;
+  /** The automatic chain a rule or trigger acts in (the loop guard counts its stage changes). */
+  chain?: AutomationChain;
+}
+
+/**
+ * A chain of automatic stage changes from one cause (DESIGN §2 loop guard): its id, how many
+ * automatic stage changes it has made so far, and the stages it has entered, in order.
+ */
+export interface AutomationChain {
+  id: number;
+  hop: number;
+  path: readonly number[];
 }
 
 export const systemLogin = 'system';
 
-/** An event as it is queued: what happened, and who made it happen. */
-export type QueuedEvent = ItemEvent & { cause: Cause };
+/**
+ * An event as it is queued: what happened, who made it happen, the automatic chain it belongs
+ * to (when a rule or trigger caused it), and how many events deep it was caused.
+ */
+export type QueuedEvent = ItemEvent & { cause: Cause; chain?: AutomationChain; depth: number };
 
 /** A feature that reacts to item events (the automation engine); see src/registrations.ts. */
 export type EventSubscriber = (session: Session, event: QueuedEvent) => void;
 
-/** Follow-on events one event may cause, before the command is stopped as a runaway. */
-export const maxFollowOnEvents = 1000;
+/**
+ * How deep events may cause events before the command is stopped as a runaway. The automation's
+ * own loop guard (20 automatic stage changes per chain, src/automation/engine.ts) stops far
+ * sooner; this is the backstop for a subscriber without one.
+ */
+export const maxEventDepth = 200;
 
 export interface SessionOptions {
   store: Store;
@@ -55,7 +74,14 @@ interface UnitOfWork {
   summary: Record<string, unknown>;
   changed: boolean;
   queue: QueuedEvent[];
+  /** The next queued event to hand over; the depth of the one being handed over. */
+  cursor: number;
+  delivering: QueuedEvent | undefined;
   committedOperation: number | null;
+  /** Work to do once the transaction has committed (a webhook's HTTP call). */
+  afterCommit: (() => Promise<void>)[];
+  /** What subscribers keep for the length of one write (caches of rules, say). */
+  scratch: Map<string, unknown>;
 }
 
 /**
@@ -85,7 +111,11 @@ export class Session {
       summary: {},
       changed: false,
       queue: [],
+      cursor: 0,
+      delivering: undefined,
       committedOperation: null,
+      afterCommit: [],
+      scratch: new Map(),
     };
   }
 
@@ -105,16 +135,23 @@ export class Session {
    */
   write<T>(work: () => T, options: WriteOptions = {}): T {
     this.refuseNesting();
-    const result = this.store.write(() => {
-      this.begin();
-      try {
-        const done = work();
-        this.finish();
-        return done;
-      } finally {
-        this.unit.writing = false;
-      }
-    }, options);
+    const waiting = this.unit.afterCommit.length;
+    let result: T;
+    try {
+      result = this.store.write(() => {
+        this.begin();
+        try {
+          const done = work();
+          this.finish();
+          return done;
+        } finally {
+          this.unit.writing = false;
+        }
+      }, options);
+    } catch (error) {
+      this.unit.afterCommit.length = waiting;
+      throw error;
+    }
     this.committed(options);
     return result;
   }
@@ -122,16 +159,23 @@ export class Session {
   /** The same for work that awaits (an import streaming its input). */
   async writeAsync<T>(work: () => Promise<T>, options: WriteOptions = {}): Promise<T> {
     this.refuseNesting();
-    const result = await this.store.writeAsync(async () => {
-      this.begin();
-      try {
-        const done = await work();
-        this.finish();
-        return done;
-      } finally {
-        this.unit.writing = false;
-      }
-    }, options);
+    const waiting = this.unit.afterCommit.length;
+    let result: T;
+    try {
+      result = await this.store.writeAsync(async () => {
+        this.begin();
+        try {
+          const done = await work();
+          this.finish();
+          return done;
+        } finally {
+          this.unit.writing = false;
+        }
+      }, options);
+    } catch (error) {
+      this.unit.afterCommit.length = waiting;
+      throw error;
+    }
     this.committed(options);
     return result;
   }
@@ -189,7 +233,80 @@ export class Session {
   /** Records an item event, handed to the subscribers before the transaction commits. */
   emit(event: ItemEvent): void {
     this.requireWrite('an event');
-    this.unit.queue.push({ ...event, cause: this.actor.cause });
+    const depth = (this.unit.delivering?.depth ?? -1) + 1;
+    if (depth > maxEventDepth) {
+      throw new ConflictError(
+        `stopped: the changes went on causing further changes (over ${maxEventDepth} events deep, a loop?); nothing was changed`,
+      );
+    }
+    const queued: QueuedEvent = { ...event, cause: this.actor.cause, depth };
+    if (this.actor.chain) queued.chain = this.actor.chain;
+    this.unit.queue.push(queued);
+  }
+
+  /**
+   * Hands the events queued so far to the subscribers now, on this session's clock, instead of
+   * at the end of the write: the scheduler runs each job at its own time, and what a job causes
+   * happens at that time too. Inside a subscriber it does nothing (the outer hand-over goes on).
+   */
+  deliverEvents(): void {
+    this.requireWrite('handing over events');
+    if (this.unit.delivering) return;
+    const subscribers = this.options.subscribers ?? [];
+    const { unit } = this;
+    try {
+      while (unit.cursor < unit.queue.length) {
+        const event = unit.queue[unit.cursor++] as QueuedEvent;
+        unit.delivering = event;
+        for (const subscriber of subscribers) subscriber(this, event);
+      }
+    } finally {
+      unit.delivering = undefined;
+    }
+    unit.queue = [];
+    unit.cursor = 0;
+  }
+
+  /**
+   * Runs `work` in a savepoint: when it throws, what it wrote and the events it queued are
+   * taken back and the error goes on (a rule's action that fails leaves nothing half done).
+   */
+  attempt<T>(work: () => T): T {
+    this.requireWrite();
+    const { unit } = this;
+    const queued = unit.queue.length;
+    this.db.exec('SAVEPOINT automation_attempt');
+    try {
+      const result = work();
+      this.db.exec('RELEASE automation_attempt');
+      return result;
+    } catch (error) {
+      this.db.exec('ROLLBACK TO automation_attempt');
+      this.db.exec('RELEASE automation_attempt');
+      unit.queue.length = Math.max(queued, unit.cursor);
+      throw error;
+    }
+  }
+
+  /** Something to do once this write has committed (never after a dry run or a rollback). */
+  afterCommit(task: () => Promise<void>): void {
+    this.requireWrite('work after the commit');
+    this.unit.afterCommit.push(task);
+  }
+
+  /** Runs the work left for after the commit (a webhook's HTTP call and its small write). */
+  async settle(): Promise<void> {
+    while (this.unit.afterCommit.length > 0) {
+      const tasks = this.unit.afterCommit.splice(0);
+      for (const task of tasks) await task();
+    }
+  }
+
+  /** A value kept for the length of this write (a subscriber's cache), made by `make` on first use. */
+  scratch<T>(key: string, make: () => T): T {
+    const { scratch } = this.unit;
+    if (!scratch.has(key)) scratch.set(key, make());
+    return scratch.get(key) as T;
   }
 
   private refuseNesting(): void {
@@ -205,12 +322,15 @@ export class Session {
       summary: {},
       changed: false,
       queue: [],
+      cursor: 0,
+      delivering: undefined,
+      scratch: new Map(),
     });
     this.options.checkAccess?.(this);
   }
 
   private finish(): void {
-    this.drainEvents();
+    this.deliverEvents();
     const { operation } = this.unit;
     if (!operation) return;
     if (this.unit.changed) updateOperationSummary(this.db, operation.id, this.unit.summary);
@@ -220,29 +340,10 @@ export class Session {
     }
   }
 
-  /**
-   * Each queued event goes to every subscriber in turn; what they cause is queued behind it.
-   * A subscriber that keeps causing events stops the command (nothing is written).
-   */
-  private drainEvents(): void {
-    const subscribers = this.options.subscribers ?? [];
-    const { queue } = this.unit;
-    const first = queue.length;
-    for (let next = 0; next < queue.length; next++) {
-      if (next - first >= maxFollowOnEvents) {
-        throw new ConflictError(
-          `stopped: the changes went on causing further changes (over ${maxFollowOnEvents.toLocaleString('en')} events, a loop?); nothing was changed`,
-        );
-      }
-      const event = queue[next] as QueuedEvent;
-      for (const subscriber of subscribers) subscriber(this, event);
-    }
-    this.unit.queue = [];
-  }
-
   private committed(options: WriteOptions): void {
     if (options.dryRun) {
       this.unit.committedOperation = null;
+      this.unit.afterCommit = [];
       return;
     }
     this.unit.committedOperation = this.unit.operation?.id ?? null;

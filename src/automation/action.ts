@@ -1,5 +1,5 @@
 import type { Item } from '../items/service.js';
-import type { Session } from '../session.js';
+import type { AutomationChain, Session } from '../session.js';
 
 /**
  * An action type of DESIGN §2 (`send-sms`, `create-task`, …): its parameters, checked when a
@@ -48,10 +48,27 @@ export interface ActionRun {
   /** The rule's parameters with the defaults filled in. */
   params: ActionParams;
   rule: RulePlace & { id: number };
+  /** The automatic chain the rule runs in: an action that moves the item counts a hop of it. */
+  chain: AutomationChain;
+  /** A number fixed by the rule, the item and the chain: randomness that repeats (`random`). */
+  seed: number;
+  /** When this run first started: a `wait` that runs again knows how long it has waited. */
+  startedAt: Date;
 }
 
 export interface ActionOutcome {
-  status: 'done' | 'skipped' | 'failed';
+  /**
+   * `waiting`: not finished yet (a `wait`): the engine runs it again at `until`, or, without
+   * it, whenever the item changes and at each `automation run`.
+   */
+  status: 'done' | 'skipped' | 'failed' | 'waiting';
+  /** For `waiting`: when to run again. */
+  until?: Date;
+  /**
+   * Work that must wait until the command's transaction has committed (a webhook's HTTP call):
+   * the engine runs it then, and records its outcome in its own small write.
+   */
+  afterCommit?: () => Promise<ActionOutcome>;
   /** One sentence for the automation log: `SMS #12 to +442079460018 queued`. */
   detail: string;
   /** The records it made or changed, for `automation log -o json`: `{ outboxId: 12 }`. */

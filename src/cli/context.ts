@@ -62,6 +62,8 @@ export class Context {
   private resolvedClock: Clock | undefined;
   private readonly customPrompter: Prompter | undefined;
   private progress: Progress | undefined;
+  /** The sessions this run made: their after-commit work runs before the command ends. */
+  private readonly sessions: Session[] = [];
 
   constructor(
     readonly io: IOStreams,
@@ -207,7 +209,13 @@ export class Context {
       },
     });
     authorize(session, permission);
+    this.sessions.push(session);
     return session;
+  }
+
+  /** Runs what the command's writes left for after their commit (webhooks), then returns. */
+  async settle(): Promise<void> {
+    for (const session of this.sessions) await session.settle();
   }
 
   /** A person can be asked: stdin and stderr are terminals and --no-input is not given. */

@@ -57,6 +57,7 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
     await registerCommands(program, ctx, argv);
     for (const register of Object.values(options.commands ?? {})) register(program, ctx);
     await program.parseAsync(argv, { from: 'user' });
+    await ctx.settle();
     exitCode = ctx.exitCode;
   } catch (error) {
     exitCode = await reportError(ctx, error, json);

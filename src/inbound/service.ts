@@ -251,7 +251,19 @@ function receive(
 ): InboundResult {
   session.requireWrite();
   const facts = gatherInboundFacts(session, channel, sender, details);
-  return recordInbound(session, facts, decideInbound(facts), details);
+  const result = recordInbound(session, facts, decideInbound(facts), details);
+  if (channel === 'email' && sender && result.communication.status === 'saved') {
+    // DESIGN §2: an email from the customer is an event for each of their open items.
+    for (const item of facts.openItems) {
+      session.emit({
+        type: 'outside-event',
+        event: 'email-received',
+        itemId: item.id,
+        params: { from: sender.value, subject: details.subject ?? '' },
+      });
+    }
+  }
+  return result;
 }
 
 /** The caller of a call as the decision knows senders: a number in any spelling, in E.164. */

@@ -644,3 +644,23 @@ function checkFields(fields: Record<string, string>, allowEmpty = false): Record
 function uniqueIds(ids: (number | null)[]): number[] {
   return [...new Set(ids.filter((id): id is number => id !== null))];
 }
+
+/** The open items (not in a final stage) of a contact or company: an event about it fans out to them. */
+export function openItemsOfParty(
+  session: Session,
+  kind: 'contact' | 'company',
+  id: number,
+): Item[] {
+  if (kind === 'contact') getContact(session, id);
+  else getCompany(session, id);
+  const rows = selectItems(session.db, {
+    holders: {
+      itemIds: [],
+      contactIds: kind === 'contact' ? [id] : [],
+      companyIds: kind === 'company' ? [id] : [],
+    },
+  });
+  return toItems(session, rows)
+    .filter((item) => item.stage.semantic === 'process')
+    .sort((a, b) => a.id - b.id);
+}

@@ -276,6 +276,105 @@ const migrations: Migration[] = [
       DROP TABLE exception_comment_changes_v6;
     `,
   },
+  {
+    version: 10,
+    name: 'automation: rules, triggers, scheduled jobs and the automation log',
+    sql: `
+      -- A rule of a stage (DESIGN §2): one action with its parameters, an optional condition
+      -- (parsed, as JSON, and as written), its timing and its place in the stage's order.
+      CREATE TABLE automation_rules (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        pipeline_id INTEGER NOT NULL REFERENCES pipelines(id) ON DELETE CASCADE,
+        stage_id INTEGER NOT NULL REFERENCES stages(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        name TEXT,
+        action TEXT NOT NULL,
+        params TEXT NOT NULL DEFAULT '{}',
+        condition TEXT,
+        condition_text TEXT,
+        delay_ms INTEGER NOT NULL DEFAULT 0,
+        at_field TEXT,
+        offset_ms INTEGER NOT NULL DEFAULT 0,
+        working_hours INTEGER NOT NULL DEFAULT 0,
+        after_previous INTEGER NOT NULL DEFAULT 0,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        counter INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX automation_rules_by_stage ON automation_rules(stage_id, position);
+
+      -- A trigger of a stage (seed 004): on its event it moves the item to its stage.
+      CREATE TABLE automation_triggers (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        pipeline_id INTEGER NOT NULL REFERENCES pipelines(id) ON DELETE CASCADE,
+        stage_id INTEGER NOT NULL REFERENCES stages(id) ON DELETE CASCADE,
+        name TEXT,
+        event TEXT NOT NULL,
+        params TEXT NOT NULL DEFAULT '{}',
+        condition TEXT,
+        condition_text TEXT,
+        allow_back INTEGER NOT NULL DEFAULT 0,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX automation_triggers_by_pipeline ON automation_triggers(pipeline_id, event);
+
+      -- A rule's run that waits: for its due time (pending), for the rule above it in its chain
+      -- (waiting, after_job_id), for a condition (holding), or for a webhook's answer (sending).
+      -- It ends once, as done, skipped, failed or cancelled, and the log then has its row.
+      CREATE TABLE automation_jobs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        rule_id INTEGER NOT NULL,
+        item_id INTEGER NOT NULL,
+        stage_id INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'waiting', 'holding', 'sending',
+          'done', 'skipped', 'failed', 'cancelled')),
+        due_at TEXT,
+        after_job_id INTEGER,
+        chain_id INTEGER NOT NULL,
+        hop INTEGER NOT NULL,
+        path TEXT NOT NULL,
+        started_at TEXT,
+        created_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX automation_jobs_due ON automation_jobs(status, due_at, id);
+      CREATE INDEX automation_jobs_by_item ON automation_jobs(item_id, status);
+      CREATE INDEX automation_jobs_by_previous ON automation_jobs(after_job_id)
+        WHERE after_job_id IS NOT NULL;
+
+      -- What the automation did: each rule run's end (immediate ones have no job) and each
+      -- trigger considered, with the condition and the values it saw.
+      CREATE TABLE automation_log (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('rule', 'trigger')),
+        rule_id INTEGER,
+        trigger_id INTEGER,
+        job_id INTEGER,
+        item_id INTEGER NOT NULL,
+        stage_id INTEGER,
+        action TEXT,
+        event TEXT,
+        status TEXT NOT NULL CHECK (status IN ('done', 'skipped', 'failed', 'cancelled')),
+        due_at TEXT,
+        executed_at TEXT NOT NULL,
+        condition TEXT,
+        seen TEXT,
+        detail TEXT NOT NULL,
+        made TEXT,
+        chain_id INTEGER,
+        hop INTEGER,
+        operation_id INTEGER
+      ) STRICT;
+      CREATE INDEX automation_log_by_item ON automation_log(item_id, id);
+      CREATE INDEX automation_log_by_rule ON automation_log(rule_id) WHERE rule_id IS NOT NULL;
+      CREATE INDEX automation_log_by_trigger ON automation_log(trigger_id)
+        WHERE trigger_id IS NOT NULL;
+      CREATE INDEX automation_log_by_chain ON automation_log(chain_id, item_id)
+        WHERE chain_id IS NOT NULL;
+    `,
+  },
 ];
 
 /**
@@ -341,6 +440,8 @@ function schemaByVersion(): Set<string>[] {
       if (verb?.toUpperCase() === 'DROP') names.delete(name);
       else names.add(name);
     }
+    // A version no migration has yet (numbers are given out ahead of merging) has the schema below it.
+    for (let v = byVersion.length; v < migration.version; v++) byVersion[v] = new Set(byVersion[v - 1]);
     byVersion[migration.version] = new Set(names);
   }
   return byVersion;

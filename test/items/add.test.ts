@@ -34,9 +34,10 @@ describe('item add', () => {
       stderr: 'Added deal #1 "Sofa for Anna" in Default → New\n',
     });
     const shown = (await cli(['item', 'show', '1', '--json'])).json<
-      ItemJson & { timeline: unknown[] }
+      ItemJson & { timeline: unknown[]; automation: unknown }
     >();
-    const { timeline, ...item } = shown;
+    const { timeline, automation, ...item } = shown;
+    expect(automation).toEqual({ log: [], open: [] });
     expect(item).toEqual({
       id: 1,
       type: 'deal',

@@ -14,15 +14,21 @@ import { itemView } from './shared.js';
 
 export function itemShow(item: Command, ctx: Context): void {
   withOutputOptions(
-    item.command('show').description('Show an item with its timeline').argument('<id>', 'item id'),
+    item
+      .command('show')
+      .description('Show an item with its timeline and its automation (what ran, what waits)')
+      .argument('<id>', 'item id'),
     itemView,
   )
     .addHelpText('after', examples('crmctl item show 42', 'crmctl item show 42 --json'))
     .action(async (id, options) => {
       const session = ctx.session('items.view');
       const shown = getItem(session, parseId(id), { timeline: true });
+      // The item's automation timeline: what ran for it, and what is still to run.
+      const { automationTimeline, explainItem } = await import('../../automation/log.js');
+      const automation = automationTimeline(session, shown.id);
       if (formatOf(options) === 'json' && !options.fields) {
-        printJson(ctx, shown);
+        printJson(ctx, { ...shown, automation });
         return;
       }
       const { timeline, ...rest } = shown;
@@ -30,6 +36,10 @@ export function itemShow(item: Command, ctx: Context): void {
       if (formatOf(options) === 'table' && !options.fields && timeline?.length) {
         ctx.out('\ntimeline');
         await printList(ctx, timeline, { output: options.output }, historyView);
+      }
+      if (formatOf(options) === 'table' && !options.fields) {
+        const lines = explainItem(session, shown.id);
+        if (lines.length > 0) ctx.out(`\nautomation\n${lines.join('\n')}`);
       }
     });
 }

@@ -1,0 +1,840 @@
+import { nextWorkingTime, type WorkingTime } from '../calendar/working-time.js';
+import { earliestInstantsAt, wallTimeOf, zoneNamed } from '../calendar/zone.js';
+import { fixedClock } from '../clock.js';
+import { CrmError, NotFoundError } from '../errors.js';
+import { getItem, type Item } from '../items/service.js';
+import { getPipeline, type Pipeline } from '../pipelines/service.js';
+import {
+  type AutomationChain,
+  type EventSubscriber,
+  nowIso,
+  type QueuedEvent,
+  type Session,
+  systemLogin,
+} from '../session.js';
+import { workingTimeOf } from '../settings/working-time.js';
+import type { ActionOutcome, ActionType } from './action.js';
+import { actionTypeNamed } from './actions/index.js';
+import { type Condition, conditionFromJson, evaluateCondition, itemValues } from './condition.js';
+import { readDate } from './condition-values.js';
+import { automaticMove, LoopStop, loopStages, maxHops } from './loop-guard.js';
+import {
+  countOpenJobs,
+  countRuleRunsSince,
+  insertJob,
+  insertLog,
+  type JobRow,
+  type JobStatus,
+  type NewLogRow,
+  type RuleRow,
+  ranInChain,
+  selectHoldingJobs,
+  selectHoldingJobsOfItem,
+  selectJob,
+  selectLastChainId,
+  selectLastLogId,
+  selectNextDueJob,
+  selectNextInChain,
+  selectOpenJobsOfItem,
+  selectRulesOfStage,
+  selectTriggers,
+  setJobStatus,
+  startJob,
+  type TriggerRow,
+} from './repo.js';
+
+/**
+ * The automation engine (DESIGN §2): it hears the item events of a command inside its
+ * transaction (src/registrations.ts), runs the rules of the stage an item enters (immediate ones
+ * now, delayed ones as jobs with a due time), applies at most one trigger per event, and keeps
+ * the automation log. `runDueAutomation` is the scheduler (`automation run`, `cleanup`).
+ */
+
+/** A rule as the engine runs it: its row, its action type and its parsed condition. */
+interface LoadedRule {
+  row: RuleRow;
+  type: ActionType | undefined;
+  params: Record<string, string>;
+  condition: Condition | null;
+}
+
+/** What the engine keeps for the length of one write. */
+interface EngineState {
+  lastChain: number;
+  /** Chains begun in this write: nothing of them is in the store from before. */
+  newChains: Set<number>;
+  /** `chain:item:rule` of the rules run in this write (the once-per-chain guard). */
+  ran: Set<string>;
+  rules: Map<number, LoadedRule[]>;
+  pipelines: Map<number, Pipeline>;
+  calendar: WorkingTime | undefined;
+}
+
+function stateOf(session: Session): EngineState {
+  return session.scratch('automation-engine', () => ({
+    lastChain: selectLastChainId(session.db),
+    newChains: new Set<number>(),
+    ran: new Set<string>(),
+    rules: new Map(),
+    pipelines: new Map(),
+    calendar: undefined,
+  }));
+}
+
+/** Forget the rules read in this write (a rule was added, changed or removed). */
+export function forgetLoadedRules(session: Session): void {
+  stateOf(session).rules.clear();
+}
+
+function rulesOfStage(session: Session, stageId: number): LoadedRule[] {
+  const state = stateOf(session);
+  let rules = state.rules.get(stageId);
+  if (!rules) {
+    rules = selectRulesOfStage(session.db, stageId)
+      .filter((row) => row.enabled === 1)
+      .map((row) => ({
+        row,
+        type: actionTypeNamed(row.action),
+        params: JSON.parse(row.params) as Record<string, string>,
+        condition: row.condition === null ? null : conditionFromJson(row.condition),
+      }));
+    state.rules.set(stageId, rules);
+  }
+  return rules;
+}
+
+function calendarOf(session: Session): WorkingTime {
+  const state = stateOf(session);
+  state.calendar ??= workingTimeOf(session);
+  return state.calendar;
+}
+
+function pipelineOf(session: Session, id: number): Pipeline {
+  const state = stateOf(session);
+  let pipeline = state.pipelines.get(id);
+  if (!pipeline) {
+    pipeline = getPipeline(session, String(id));
+    state.pipelines.set(id, pipeline);
+  }
+  return pipeline;
+}
+
+function newChain(session: Session, path: number[]): AutomationChain {
+  const state = stateOf(session);
+  const id = ++state.lastChain;
+  state.newChains.add(id);
+  return { id, hop: 0, path };
+}
+
+/** The engine as an event subscriber (listed in src/registrations.ts). */
+export const automationSubscriber: EventSubscriber = (session, event) => {
+  switch (event.type) {
+    case 'item-created':
+      enterStage(
+        session,
+        event.itemId,
+        event.stageId,
+        event.chain ?? newChain(session, [event.stageId]),
+      );
+      return;
+    case 'stage-entered': {
+      const chain = event.chain ?? newChain(session, [event.from.stageId, event.to.stageId]);
+      cancelOpenJobs(session, event.itemId, `the item entered another stage`);
+      enterStage(session, event.itemId, event.to.stageId, chain);
+      return;
+    }
+    case 'item-deleted':
+      cancelOpenJobs(session, event.itemId, 'the item was deleted');
+      return;
+    case 'responsible-changed':
+      fireTriggers(session, event, 'responsible-changed', {
+        from: event.from ?? '',
+        to: event.to ?? '',
+      });
+      releaseHolding(session, event.itemId);
+      return;
+    case 'fields-changed':
+      fireTriggers(session, event, 'field-changed', {
+        fields: Object.keys(event.changes).join(','),
+      });
+      releaseHolding(session, event.itemId);
+      return;
+    case 'outside-event':
+      fireTriggers(session, event, event.event, event.params);
+      return;
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
+// Rules
+
+/** Runs (or schedules) the rules of the stage an item has entered, each chain in turn. */
+function enterStage(
+  session: Session,
+  itemId: number,
+  stageId: number,
+  chain: AutomationChain,
+): void {
+  const rules = rulesOfStage(session, stageId);
+  if (rules.length === 0) return;
+  const chains: LoadedRule[][] = [];
+  for (const rule of rules) {
+    const last = chains.at(-1);
+    if (rule.row.after_previous === 1 && last) last.push(rule);
+    else chains.push([rule]);
+  }
+  const now = session.clock.now();
+  for (const group of chains) runChain(session, group, itemId, chain, now, null);
+}
+
+/**
+ * Runs the rules of one chain from the first: each whose time has come runs now, and the first
+ * that must wait becomes a job, with the rules after it waiting behind it.
+ */
+function runChain(
+  session: Session,
+  group: readonly LoadedRule[],
+  itemId: number,
+  chain: AutomationChain,
+  base: Date,
+  after: number | null,
+): void {
+  let start = base;
+  for (let index = 0; index < group.length; index++) {
+    const rule = group[index] as LoadedRule;
+    const item = readItem(session, itemId);
+    if (!item) return;
+    const due = dueOf(session, rule.row, item, start);
+    const now = session.clock.now();
+    if ('error' in due) {
+      log(session, ruleEntry(rule.row, itemId, chain, null, null, 'failed', due.error, now));
+      start = now;
+      continue;
+    }
+    if (due.at.getTime() <= now.getTime() && after === null) {
+      const ended = executeRule(session, rule, itemId, chain, due.at, null);
+      if (ended.kind === 'open') {
+        queueBehind(session, group.slice(index + 1), itemId, chain, ended.jobId);
+        return;
+      }
+      start = session.clock.now();
+      continue;
+    }
+    const jobId = insertJob(session.db, {
+      rule_id: rule.row.id,
+      item_id: itemId,
+      stage_id: rule.row.stage_id,
+      status: after === null ? 'pending' : 'waiting',
+      due_at: after === null ? due.at.toISOString() : null,
+      after_job_id: after,
+      chain_id: chain.id,
+      hop: chain.hop,
+      path: JSON.stringify(chain.path),
+      started_at: null,
+      created_at: nowIso(session),
+    });
+    queueBehind(session, group.slice(index + 1), itemId, chain, jobId);
+    return;
+  }
+}
+
+/** The rules of a chain after an open job: each waits for the one above it. */
+function queueBehind(
+  session: Session,
+  rest: readonly LoadedRule[],
+  itemId: number,
+  chain: AutomationChain,
+  after: number,
+): void {
+  let previous = after;
+  for (const rule of rest) {
+    previous = insertJob(session.db, {
+      rule_id: rule.row.id,
+      item_id: itemId,
+      stage_id: rule.row.stage_id,
+      status: 'waiting',
+      due_at: null,
+      after_job_id: previous,
+      chain_id: chain.id,
+      hop: chain.hop,
+      path: JSON.stringify(chain.path),
+      started_at: null,
+      created_at: nowIso(session),
+    });
+  }
+}
+
+/** When a rule is due, from `start` (the stage entered, or the rule above it finished). */
+function dueOf(
+  session: Session,
+  rule: RuleRow,
+  item: Item,
+  start: Date,
+): { at: Date } | { error: string } {
+  const now = session.clock.now().getTime();
+  let at = start.getTime() + rule.delay_ms;
+  if (rule.at_field !== null) {
+    const raw = itemValues(item)(rule.at_field);
+    const text = raw === null || raw === undefined ? '' : String(raw);
+    if (text.trim() === '') {
+      return { error: `the date field ${rule.at_field} is empty: the rule cannot be timed` };
+    }
+    const date = readDate(text);
+    if (!date) return { error: `the field ${rule.at_field} holds "${text}", not a date` };
+    const ms = date.dateOnly ? startOfDay(calendarOf(session), date.day) : date.ms;
+    at = Math.max(start.getTime(), ms + rule.offset_ms);
+  }
+  if (rule.working_hours === 1) at = nextWorkingTime(calendarOf(session), new Date(at)).getTime();
+  return { at: new Date(Math.max(at, now)) };
+}
+
+/** Midnight of a date in the calendar's zone. */
+function startOfDay(calendar: WorkingTime, day: string): number {
+  const [year = 0, month = 1, date = 1] = day.split('-').map(Number);
+  const zone = zoneNamed(calendar.timeZone);
+  return (
+    earliestInstantsAt(zone, [wallTimeOf(year, month, date)])[0] ?? Date.UTC(year, month - 1, date)
+  );
+}
+
+function readItem(session: Session, itemId: number): Item | undefined {
+  try {
+    return getItem(session, itemId);
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+}
+
+type Ended =
+  | { kind: 'ended'; status: 'done' | 'skipped' | 'failed' | 'cancelled' }
+  | { kind: 'open'; jobId: number };
+
+/**
+ * Runs one rule for an item now (the session's clock): checks that it still applies, evaluates
+ * its condition, runs its action in a savepoint, and logs the outcome. `job` is the rule's job
+ * when it was scheduled; an action that is not finished (a wait, a webhook's call) keeps one open.
+ */
+function executeRule(
+  session: Session,
+  rule: LoadedRule,
+  itemId: number,
+  chain: AutomationChain,
+  dueAt: Date,
+  job: JobRow | null,
+): Ended {
+  const now = session.clock.now();
+  const end = (
+    status: 'done' | 'skipped' | 'failed' | 'cancelled',
+    detail: string,
+    extra: Partial<NewLogRow> = {},
+  ): Ended => {
+    if (job) setJobStatus(session.db, job.id, status);
+    log(session, {
+      ...ruleEntry(rule.row, itemId, chain, job?.id ?? null, dueAt, status, detail, now),
+      ...extra,
+    });
+    if (status !== 'cancelled') stateOf(session).ran.add(`${chain.id}:${itemId}:${rule.row.id}`);
+    return { kind: 'ended', status };
+  };
+  const item = readItem(session, itemId);
+  if (!item) return end('cancelled', 'the item no longer exists');
+  if (item.stage.id !== rule.row.stage_id) {
+    return end('cancelled', `the item left the stage (now in ${item.stage.name})`);
+  }
+  if (ranBefore(session, chain, itemId, rule.row.id)) {
+    return end(
+      'failed',
+      `loop guard: rule #${rule.row.id} already ran for this item in this chain of automatic changes; the loop goes through ${loopStages(session, item.pipeline.id, chain.path)}`,
+    );
+  }
+  if (!rule.type) return end('failed', `unknown action "${rule.row.action}"`);
+  let seen: string | null = null;
+  if (rule.condition) {
+    const evaluation = evaluateCondition(rule.condition, itemValues(item), now, {
+      timeZone: calendarOf(session).timeZone,
+    });
+    seen = JSON.stringify(evaluation.seen);
+    if (!evaluation.result) return end('skipped', 'the condition does not hold', { seen });
+  }
+  if (job) startJob(session.db, job.id, now.toISOString());
+  const startedAt = job?.started_at ? new Date(job.started_at) : now;
+  const actor = session.as({
+    login: systemLogin,
+    cause: { kind: 'rule', id: rule.row.id },
+    command: session.actor.command,
+    chain,
+  });
+  const type = rule.type;
+  const params = withDefaults(type, rule.params);
+  let outcome: ActionOutcome;
+  try {
+    outcome = actor.attempt(() =>
+      type.run({
+        session: actor,
+        item,
+        params,
+        rule: { id: rule.row.id, pipelineId: rule.row.pipeline_id, stageId: rule.row.stage_id },
+        chain,
+        seed: seedOf(rule.row.id, itemId, chain.id),
+        startedAt,
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof CrmError)) throw error;
+    return end('failed', error.message, { seen });
+  }
+  const made = outcome.made ? JSON.stringify(outcome.made) : null;
+  if (outcome.afterCommit) {
+    const jobId = keepOpen(session, rule.row, itemId, chain, job, 'sending', dueAt, now);
+    const later = outcome.afterCommit;
+    const at = now;
+    session.afterCommit(async () => {
+      let result: ActionOutcome;
+      try {
+        result = await later();
+      } catch (error) {
+        result = {
+          status: 'failed',
+          detail: error instanceof Error ? error.message : String(error),
+        };
+      }
+      const writer = session.withClock(fixedClock(at));
+      writer.write(() => {
+        const open = selectJob(writer.db, jobId);
+        if (open?.status !== 'sending') return;
+        const status = result.status === 'waiting' ? 'done' : result.status;
+        setJobStatus(writer.db, jobId, status);
+        log(writer, {
+          ...ruleEntry(rule.row, itemId, chain, jobId, dueAt, status, result.detail, at),
+          seen,
+          made: result.made ? JSON.stringify(result.made) : made,
+        });
+        continueChain(writer, { ...open, status });
+      });
+    });
+    return { kind: 'open', jobId };
+  }
+  if (outcome.status === 'waiting') {
+    const jobId = keepOpen(
+      session,
+      rule.row,
+      itemId,
+      chain,
+      job,
+      outcome.until ? 'pending' : 'holding',
+      outcome.until ?? dueAt,
+      now,
+    );
+    return { kind: 'open', jobId };
+  }
+  return end(outcome.status, outcome.detail, { seen, made });
+}
+
+function keepOpen(
+  session: Session,
+  rule: RuleRow,
+  itemId: number,
+  chain: AutomationChain,
+  job: JobRow | null,
+  status: JobStatus,
+  dueAt: Date,
+  now: Date,
+): number {
+  if (job) {
+    setJobStatus(session.db, job.id, status, dueAt.toISOString());
+    return job.id;
+  }
+  return insertJob(session.db, {
+    rule_id: rule.id,
+    item_id: itemId,
+    stage_id: rule.stage_id,
+    status,
+    due_at: dueAt.toISOString(),
+    after_job_id: null,
+    chain_id: chain.id,
+    hop: chain.hop,
+    path: JSON.stringify(chain.path),
+    started_at: now.toISOString(),
+    created_at: now.toISOString(),
+  });
+}
+
+function ranBefore(
+  session: Session,
+  chain: AutomationChain,
+  itemId: number,
+  ruleId: number,
+): boolean {
+  const state = stateOf(session);
+  if (state.ran.has(`${chain.id}:${itemId}:${ruleId}`)) return true;
+  if (state.newChains.has(chain.id)) return false;
+  return ranInChain(session.db, chain.id, itemId, ruleId);
+}
+
+function withDefaults(type: ActionType, params: Record<string, string>): Record<string, string> {
+  const filled: Record<string, string> = Object.create(null);
+  for (const parameter of type.parameters) {
+    if (parameter.default !== undefined) filled[parameter.name] = parameter.default;
+  }
+  return Object.assign(filled, params);
+}
+
+/** A 32-bit number from the rule, the item and the chain (FNV-1a): the same run, the same seed. */
+function seedOf(...parts: number[]): number {
+  let hash = 0x811c9dc5;
+  for (const byte of parts.join(':')) {
+    hash ^= byte.charCodeAt(0);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+/** A job has ended: the rule below it in its chain now starts (its own delay counted from now). */
+function continueChain(session: Session, ended: JobRow): void {
+  const next = selectNextInChain(session.db, ended.id);
+  if (!next) return;
+  const rule = loadRule(session, next.rule_id, next.stage_id);
+  const chain = chainOfJob(next);
+  if (!rule) {
+    endJob(session, next, 'cancelled', 'the rule was removed or disabled');
+    continueChain(session, next);
+    return;
+  }
+  const item = readItem(session, next.item_id);
+  if (!item) {
+    endJob(session, next, 'cancelled', 'the item no longer exists');
+    return;
+  }
+  const due = dueOf(session, rule.row, item, session.clock.now());
+  if ('error' in due) {
+    endJob(session, next, 'failed', due.error);
+    continueChain(session, next);
+    return;
+  }
+  if (due.at.getTime() <= session.clock.now().getTime()) {
+    const ended2 = executeRule(session, rule, next.item_id, chain, due.at, {
+      ...next,
+      due_at: due.at.toISOString(),
+    });
+    if (ended2.kind === 'ended') continueChain(session, next);
+    return;
+  }
+  setJobStatus(session.db, next.id, 'pending', due.at.toISOString());
+}
+
+function loadRule(session: Session, ruleId: number, stageId: number): LoadedRule | undefined {
+  return rulesOfStage(session, stageId).find((rule) => rule.row.id === ruleId);
+}
+
+function chainOfJob(job: JobRow): AutomationChain {
+  return { id: job.chain_id, hop: job.hop, path: JSON.parse(job.path) as number[] };
+}
+
+/** Ends a job that did not run (cancelled, or a rule that cannot run), with its log entry. */
+function endJob(
+  session: Session,
+  job: JobRow,
+  status: 'skipped' | 'failed' | 'cancelled',
+  detail: string,
+): void {
+  setJobStatus(session.db, job.id, status);
+  const row = loadRuleRow(session, job);
+  log(session, {
+    kind: 'rule',
+    rule_id: job.rule_id,
+    trigger_id: null,
+    job_id: job.id,
+    item_id: job.item_id,
+    stage_id: job.stage_id,
+    action: row?.action ?? null,
+    event: null,
+    status,
+    due_at: job.due_at,
+    executed_at: nowIso(session),
+    condition: row?.condition_text ?? null,
+    seen: null,
+    detail,
+    made: null,
+    chain_id: job.chain_id,
+    hop: job.hop,
+    operation_id: null,
+  });
+}
+
+function loadRuleRow(session: Session, job: JobRow): RuleRow | undefined {
+  return (
+    loadRule(session, job.rule_id, job.stage_id)?.row ??
+    selectRulesOfStage(session.db, job.stage_id).find((row) => row.id === job.rule_id)
+  );
+}
+
+/** Entering a stage, or being deleted, ends every job of the item that has not run. */
+function cancelOpenJobs(session: Session, itemId: number, why: string): void {
+  const open = selectOpenJobsOfItem(session.db, itemId);
+  for (const job of open) endJob(session, job, 'cancelled', why);
+}
+
+/** Cancels the jobs of a rule that is removed or disabled (what waits behind them goes on). */
+export function cancelJobsOfRule(session: Session, jobs: readonly JobRow[], why: string): void {
+  for (const job of jobs) {
+    const current = selectJob(session.db, job.id);
+    if (!current || !['pending', 'waiting', 'holding'].includes(current.status)) continue;
+    endJob(session, current, 'cancelled', why);
+  }
+}
+
+/** Jobs waiting for a condition (`wait until`): checked again when the item changes. */
+function releaseHolding(session: Session, itemId: number): void {
+  for (const job of selectHoldingJobsOfItem(session.db, itemId)) runJob(session, job);
+}
+
+/** Runs a job whose time has come (or a held one, checked again), then what waits behind it. */
+function runJob(session: Session, job: JobRow): void {
+  const rule = loadRule(session, job.rule_id, job.stage_id);
+  if (!rule) {
+    endJob(session, job, 'cancelled', 'the rule was removed or disabled');
+    continueChain(session, job);
+    return;
+  }
+  const ended = executeRule(
+    session,
+    rule,
+    job.item_id,
+    chainOfJob(job),
+    new Date(job.due_at ?? nowIso(session)),
+    job,
+  );
+  if (ended.kind === 'ended') continueChain(session, job);
+}
+
+function ruleEntry(
+  rule: RuleRow,
+  itemId: number,
+  chain: AutomationChain,
+  jobId: number | null,
+  dueAt: Date | null,
+  status: 'done' | 'skipped' | 'failed' | 'cancelled',
+  detail: string,
+  at: Date,
+): NewLogRow {
+  return {
+    kind: 'rule',
+    rule_id: rule.id,
+    trigger_id: null,
+    job_id: jobId,
+    item_id: itemId,
+    stage_id: rule.stage_id,
+    action: rule.action,
+    event: null,
+    status,
+    due_at: dueAt ? dueAt.toISOString() : null,
+    executed_at: at.toISOString(),
+    condition: rule.condition_text,
+    seen: null,
+    detail,
+    made: null,
+    chain_id: chain.id,
+    hop: chain.hop,
+    operation_id: null,
+  };
+}
+
+function log(session: Session, row: NewLogRow): void {
+  const operationId = session.keepsOperations ? session.operation() : null;
+  session.changed();
+  insertLog(session.db, { ...row, operation_id: operationId });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Triggers
+
+/** Which triggers hear which event, and what their parameters must match. */
+function paramsMatch(trigger: TriggerRow, params: Readonly<Record<string, string>>): boolean {
+  const wanted = JSON.parse(trigger.params) as Record<string, string>;
+  if (trigger.event === 'field-changed') {
+    const changed = new Set((params.fields ?? '').split(',').map(normaliseField));
+    return (wanted.fields ?? '')
+      .split(',')
+      .map(normaliseField)
+      .some((field) => field !== '' && changed.has(field));
+  }
+  if (trigger.event === 'webhook') return wanted.code === params.code;
+  return Object.entries(wanted).every(([key, value]) => params[key] === value);
+}
+
+/** `deadline` and `fields.deadline` name the same custom field; built-in names stay. */
+export function normaliseField(name: string): string {
+  const trimmed = name.trim();
+  if (trimmed === '' || trimmed.startsWith('fields.')) return trimmed;
+  return builtInFieldNames.has(trimmed) ? trimmed : `fields.${trimmed}`;
+}
+
+const builtInFieldNames = new Set([
+  'title',
+  'amount',
+  'currency',
+  'responsible',
+  'contactId',
+  'companyId',
+  'phones',
+  'emails',
+]);
+
+/**
+ * DESIGN §2 trigger selection: the pipeline's triggers for the event in stage order; later
+ * stages qualify, the current and earlier ones only with --allow-back (and only those for an
+ * item in a final stage); the first whose condition holds moves the item; at most one per event.
+ */
+function fireTriggers(
+  session: Session,
+  event: QueuedEvent & { itemId: number },
+  name: string,
+  params: Readonly<Record<string, string>>,
+): void {
+  const candidates = selectTriggers(session.db, { event: name }).filter((t) => t.enabled === 1);
+  if (candidates.length === 0) return;
+  const item = readItem(session, event.itemId);
+  if (!item) return;
+  const pipeline = pipelineOf(session, item.pipeline.id);
+  const here = pipeline.stages.find((stage) => stage.id === item.stage.id);
+  if (!here) return;
+  const final = item.stage.semantic !== 'process';
+  const now = session.clock.now();
+  let chain: AutomationChain | undefined = event.chain;
+  const chainFor = () => {
+    chain ??= newChain(session, [item.stage.id]);
+    return chain;
+  };
+  for (const trigger of candidates) {
+    if (trigger.pipeline_id !== item.pipeline.id || !paramsMatch(trigger, params)) continue;
+    const later = trigger.stage_position > here.position;
+    if (!(trigger.allow_back === 1 || (later && !final))) continue;
+    const entry = (
+      status: NewLogRow['status'],
+      detail: string,
+      seen: string | null,
+    ): NewLogRow => ({
+      kind: 'trigger',
+      rule_id: null,
+      trigger_id: trigger.id,
+      job_id: null,
+      item_id: item.id,
+      stage_id: trigger.stage_id,
+      action: null,
+      event: name,
+      status,
+      due_at: null,
+      executed_at: now.toISOString(),
+      condition: trigger.condition_text,
+      seen,
+      detail,
+      made: null,
+      chain_id: chainFor().id,
+      hop: chainFor().hop,
+      operation_id: null,
+    });
+    let seen: string | null = null;
+    if (trigger.condition !== null) {
+      const evaluation = evaluateCondition(
+        conditionFromJson(trigger.condition),
+        itemValues(item),
+        now,
+        {
+          timeZone: calendarOf(session).timeZone,
+        },
+      );
+      seen = JSON.stringify(evaluation.seen);
+      if (!evaluation.result) {
+        log(session, entry('skipped', 'the condition does not hold', seen));
+        continue;
+      }
+    }
+    const target = pipeline.stages.find((stage) => stage.id === trigger.stage_id);
+    const targetName = target?.name ?? `#${trigger.stage_id}`;
+    if (trigger.stage_id === item.stage.id) {
+      log(session, entry('done', `the item is already in ${targetName}`, seen));
+      return;
+    }
+    const current = chainFor();
+    if (current.hop >= maxHops) {
+      const stop = automaticMove(
+        session,
+        { kind: 'trigger', id: trigger.id },
+        current,
+        {
+          id: item.id,
+          pipelineId: item.pipeline.id,
+        },
+        trigger.stage_id,
+      );
+      log(session, entry('failed', stop instanceof LoopStop ? stop.detail : 'loop guard', seen));
+      return;
+    }
+    log(session, entry('done', `moved the item from ${item.stage.name} to ${targetName}`, seen));
+    automaticMove(
+      session,
+      { kind: 'trigger', id: trigger.id },
+      current,
+      {
+        id: item.id,
+        pipelineId: item.pipeline.id,
+      },
+      trigger.stage_id,
+    );
+    return;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scheduler
+
+export interface AutomationRunResult {
+  until: string;
+  /** Jobs run, and how each ended (a job run again later, a `wait`, counts once per run). */
+  ran: number;
+  done: number;
+  skipped: number;
+  failed: number;
+  cancelled: number;
+  /** Jobs still waiting after the run (due later, or held). */
+  pending: number;
+}
+
+/** Jobs one run executes at most: a safety net; the loop guard ends every chain long before. */
+const maxJobsPerRun = 10_000_000;
+
+/**
+ * The scheduler (`automation run`, and the nightly `cleanup`): runs every job due at or before
+ * `until`, earliest first (ties in the order made), each on a clock set to its due time (or to
+ * now, for one overdue), what they schedule included. Inside the caller's write.
+ */
+export function runDueAutomation(session: Session, until: Date): AutomationRunResult {
+  session.requireWrite('running automation');
+  const started = session.clock.now();
+  const limit = new Date(Math.max(until.getTime(), started.getTime()));
+  const counts = { ran: 0, done: 0, skipped: 0, failed: 0, cancelled: 0 };
+  const before = selectLastLogId(session.db);
+  session.deliverEvents();
+  for (const job of selectHoldingJobs(session.db)) {
+    runJob(session, job);
+    session.deliverEvents();
+  }
+  for (let guard = 0; guard < maxJobsPerRun; guard++) {
+    const job = selectNextDueJob(session.db, limit.toISOString());
+    if (!job) break;
+    const at = new Date(Math.max(new Date(job.due_at ?? 0).getTime(), started.getTime()));
+    const timed = session.withClock(fixedClock(at));
+    counts.ran++;
+    runJob(timed, job);
+    timed.deliverEvents();
+  }
+  for (const [status, n] of Object.entries(countRuleRunsSince(session.db, before))) {
+    if (status in counts) counts[status as keyof typeof counts] += n;
+  }
+  return {
+    until: limit.toISOString(),
+    ...counts,
+    pending: countOpenJobs(session.db),
+  };
+}
