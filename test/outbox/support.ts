@@ -43,3 +43,41 @@ export async function effectsStore(now = '2026-12-01T10:00:00Z') {
     });
   return { db, cli, store, session, events, asRule, runAction };
 }
+
+/**
+ * A store for CLI tests, with `viewer` (items.view only), `outsider` (no items permission) and
+ * `anna` (employee, supervised by `boss`), and one lead with a phone and an email.
+ */
+export async function cliStore(now = '2026-12-01T10:00:00Z') {
+  const { db, cli } = await newStore({ now });
+  const setup = [
+    ['role', 'add', 'viewer', '--permissions', 'items.view'],
+    ['role', 'add', 'outsider', '--permissions', 'exceptions.view'],
+    ['user', 'add', 'viewer', '--role', 'viewer'],
+    ['user', 'add', 'outsider', '--role', 'outsider'],
+    ['user', 'add', 'boss', '--role', 'supervisor'],
+    ['user', 'add', 'anna', '--role', 'employee', '--supervisor', 'boss'],
+    [
+      'item',
+      'add',
+      '--type',
+      'lead',
+      '--title',
+      'Corner sofa',
+      '--phone',
+      '+44 20 7946 0958',
+      '--email',
+      'buyer@example.com',
+      '--responsible',
+      'anna',
+    ],
+  ];
+  for (const argv of setup) {
+    const done = await cli(argv);
+    if (done.exitCode !== 0) throw new Error(`${argv.join(' ')}: ${done.stderr}`);
+  }
+  return { db, cli };
+}
+
+/** Ids that are not ids, as a command line may give them. */
+export const badIds = ['abc', '0', '-1', '1.5', '1e3', '', ' ', '9'.repeat(40), '\u001b[2J'];
