@@ -1,4 +1,8 @@
 import { automationSubscriber } from './automation/engine.js';
+import type { BinContributor } from './bin/contributor.js';
+import type { CleanupTask } from './cleanup/task.js';
+import { contactDetailsBinContributor, partiesBinContributor } from './contacts/bin.js';
+import { itemLinksBinContributor, itemsBinContributor } from './items/bin.js';
 import type { EventSubscriber } from './session.js';
 import type { UndoHandler } from './undo/handler.js';
 
@@ -10,9 +14,25 @@ import type { UndoHandler } from './undo/handler.js';
  *   engine).
  * - undoHandlers: take back what an operation did to their feature (`crmctl undo OP`), loaded
  *   only by `undo`, so that no other command pays for them at start-up.
+ * - binContributors: capture, remove and put back what a feature owns of a deleted record
+ *   (src/bin/contributor.ts), in this order: the owners of rows first, features that point at
+ *   them after.
+ * - cleanupTasks: the nightly `crmctl cleanup` (src/cleanup/task.ts), loaded only by it.
  */
 export const eventSubscribers: readonly EventSubscriber[] = [automationSubscriber];
 
 export const undoHandlers: readonly (() => Promise<UndoHandler>)[] = [
   () => import('./exceptions/undo.js').then((module) => module.exceptionsUndo),
+  () => import('./bin/undo.js').then((module) => module.binUndo),
+];
+
+export const binContributors: readonly BinContributor[] = [
+  itemsBinContributor,
+  partiesBinContributor,
+  contactDetailsBinContributor,
+  itemLinksBinContributor,
+];
+
+export const cleanupTasks: readonly (() => Promise<CleanupTask>)[] = [
+  () => import('./bin/cleanup.js').then((module) => module.purgePastRetention),
 ];

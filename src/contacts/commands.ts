@@ -3,6 +3,7 @@ import type { Context } from '../cli/context.js';
 import { examples } from '../cli/parse.js';
 import type { CommandModule } from '../cli/registry.js';
 import { partyAdd } from './commands/add.js';
+import { partyDelete } from './commands/delete.js';
 import { partyList } from './commands/list.js';
 import { partyShow } from './commands/show.js';
 import { partyUpdate } from './commands/update.js';
@@ -29,6 +30,7 @@ function registerParty(program: Command, ctx: Context, kind: PartyKind): void {
   partyList(group, ctx, kind);
   partyShow(group, ctx, kind);
   partyUpdate(group, ctx, kind);
+  partyDelete(group, ctx, kind);
 }
 
 export const commands: CommandModule['commands'] = {

@@ -1,6 +1,6 @@
 import type { Paging } from '../listing.js';
 import { pagedRows } from '../store/pages.js';
-import { given, likePattern, whereOf } from '../store/sql.js';
+import { given, likePattern, statement, whereOf } from '../store/sql.js';
 import type { Database } from '../store/store.js';
 
 export type OwnerType = 'item' | 'contact' | 'company';
@@ -159,4 +159,56 @@ export function selectLinks(
        WHERE ${end}_id IN (SELECT value FROM json_each(?)) ORDER BY linkedId`,
     )
     .all(JSON.stringify(ids)) as { id: number; linkedId: number }[];
+}
+
+/** Contacts or companies as stored, those of `ids` that exist, in id order. */
+export function selectParties(db: Database, table: PartyTable, ids: readonly number[]): PartyRow[] {
+  return statement(
+    db,
+    `SELECT * FROM ${table} WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`,
+  ).all(JSON.stringify(ids)) as PartyRow[];
+}
+
+export function deleteParties(db: Database, table: PartyTable, ids: readonly number[]): void {
+  statement(db, `DELETE FROM ${table} WHERE id IN (SELECT value FROM json_each(?))`).run(
+    JSON.stringify(ids),
+  );
+}
+
+/** Puts a contact or company back under its own id (the recycle bin's restore). */
+export function insertPartyWithId(db: Database, table: PartyTable, row: PartyRow): void {
+  statement(
+    db,
+    `INSERT INTO ${table} (id, name, created_at, updated_at) VALUES (@id, @name, @created_at, @updated_at)`,
+  ).run(row);
+}
+
+export function partyExists(db: Database, table: PartyTable, id: number): boolean {
+  return statement(db, `SELECT 1 FROM ${table} WHERE id = ?`).get(id) !== undefined;
+}
+
+export function deleteContactPointsOf(
+  db: Database,
+  ownerType: OwnerType,
+  ownerIds: readonly number[],
+): void {
+  statement(
+    db,
+    'DELETE FROM contact_points WHERE owner_type = ? AND owner_id IN (SELECT value FROM json_each(?))',
+  ).run(ownerType, JSON.stringify(ownerIds));
+}
+
+/** Links a contact and a company, unless they are linked already. */
+export function insertLink(db: Database, contactId: number, companyId: number): void {
+  statement(
+    db,
+    'INSERT INTO contact_companies (contact_id, company_id) VALUES (?, ?) ON CONFLICT DO NOTHING',
+  ).run(contactId, companyId);
+}
+
+export function deleteLinksOf(db: Database, end: LinkEnd, ids: readonly number[]): void {
+  statement(
+    db,
+    `DELETE FROM contact_companies WHERE ${end}_id IN (SELECT value FROM json_each(?))`,
+  ).run(JSON.stringify(ids));
 }

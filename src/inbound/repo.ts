@@ -37,12 +37,15 @@ export function selectCommunication(db: Database, id: number): CommunicationRow 
     | undefined;
 }
 
-/** The item a saved message belongs to, found by its Message-ID. */
+/**
+ * The item a saved message belongs to, found by its Message-ID, while the item exists (one in
+ * the recycle bin no longer takes replies).
+ */
 export function selectThreadItem(db: Database, messageId: string): number | undefined {
   const row = statement(
     db,
     `SELECT item_id FROM communications
-     WHERE message_id = ? AND item_id IS NOT NULL ORDER BY id DESC LIMIT 1`,
+     WHERE message_id = ? AND item_id IN (SELECT id FROM items) ORDER BY id DESC LIMIT 1`,
   ).get(messageId) as { item_id: number } | undefined;
   return row?.item_id;
 }

@@ -1,6 +1,8 @@
 import { examples } from '../cli/parse.js';
 import type { CommandModule } from '../cli/registry.js';
 import { itemAdd } from './commands/add.js';
+import { itemAddToExceptions } from './commands/add-to-exceptions.js';
+import { itemDelete } from './commands/delete.js';
 import { itemList } from './commands/list.js';
 import { itemMove } from './commands/move.js';
 import { itemShow } from './commands/show.js';
@@ -25,5 +27,7 @@ export const commands: CommandModule['commands'] = {
     itemShow(item, ctx);
     itemUpdate(item, ctx);
     itemMove(item, ctx);
+    itemDelete(item, ctx);
+    itemAddToExceptions(item, ctx);
   },
 };

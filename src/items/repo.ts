@@ -1,6 +1,6 @@
 import type { Paging } from '../listing.js';
 import { pagedRows } from '../store/pages.js';
-import { given, likePattern, whereOf } from '../store/sql.js';
+import { given, likePattern, statement, whereOf } from '../store/sql.js';
 import type { Database } from '../store/store.js';
 
 export interface ItemRow {
@@ -129,4 +129,100 @@ export function selectItemIdsInStage(db: Database, stageId: number): number[] {
     .prepare('SELECT id FROM items WHERE stage_id = ? ORDER BY id')
     .pluck()
     .all(stageId) as number[];
+}
+
+/** An item's own columns as stored, with the names a restore falls back by. */
+export interface StoredItemRow extends NewItemRow {
+  id: number;
+  pipeline_name: string | null;
+  stage_name: string | null;
+  stage_semantic: string | null;
+  responsible_login: string | null;
+}
+
+/** Items as stored (for the recycle bin's snapshot), those of `ids` that exist, in id order. */
+export function selectStoredItems(db: Database, ids: readonly number[]): StoredItemRow[] {
+  return statement(
+    db,
+    `SELECT i.*, p.name AS pipeline_name, s.name AS stage_name, s.semantic AS stage_semantic,
+       u.login AS responsible_login
+     FROM items i
+     LEFT JOIN pipelines p ON p.id = i.pipeline_id
+     LEFT JOIN stages s ON s.id = i.stage_id
+     LEFT JOIN users u ON u.id = i.responsible_id
+     WHERE i.id IN (SELECT value FROM json_each(?)) ORDER BY i.id`,
+  ).all(JSON.stringify(ids)) as StoredItemRow[];
+}
+
+export function deleteItemRows(db: Database, ids: readonly number[]): number {
+  return statement(db, 'DELETE FROM items WHERE id IN (SELECT value FROM json_each(?))').run(
+    JSON.stringify(ids),
+  ).changes;
+}
+
+/** Puts an item back under its own id (the recycle bin's restore). */
+export function insertItemWithId(db: Database, item: NewItemRow & { id: number }): void {
+  statement(
+    db,
+    `INSERT INTO items (id, type, pipeline_id, stage_id, title, amount, currency, responsible_id,
+       contact_id, company_id, source, fields, created_at, updated_at)
+     VALUES (@id, @type, @pipeline_id, @stage_id, @title, @amount, @currency, @responsible_id,
+       @contact_id, @company_id, @source, @fields, @created_at, @updated_at)`,
+  ).run(item);
+}
+
+export function itemExists(db: Database, id: number): boolean {
+  return statement(db, 'SELECT 1 FROM items WHERE id = ?').get(id) !== undefined;
+}
+
+/** The ids of the items linked to these contacts (or companies), in id order. */
+export function selectItemIdsLinkedTo(
+  db: Database,
+  end: 'contact' | 'company',
+  ids: readonly number[],
+): { id: number; linkedId: number }[] {
+  return statement(
+    db,
+    `SELECT id, ${end}_id AS linkedId FROM items
+     WHERE ${end}_id IN (SELECT value FROM json_each(?)) ORDER BY id`,
+  ).all(JSON.stringify(ids)) as { id: number; linkedId: number }[];
+}
+
+/** Cuts the links of these items to a contact (or company). */
+export function unlinkItems(
+  db: Database,
+  end: 'contact' | 'company',
+  ids: readonly number[],
+): void {
+  statement(
+    db,
+    `UPDATE items SET ${end}_id = NULL WHERE id IN (SELECT value FROM json_each(?))`,
+  ).run(JSON.stringify(ids));
+}
+
+/** Re-links an item to a contact (or company) when it has none now; returns whether it did. */
+export function relinkItem(
+  db: Database,
+  end: 'contact' | 'company',
+  itemId: number,
+  linkedId: number,
+): boolean {
+  return (
+    statement(db, `UPDATE items SET ${end}_id = ? WHERE id = ? AND ${end}_id IS NULL`).run(
+      linkedId,
+      itemId,
+    ).changes === 1
+  );
+}
+
+/** How many items other than `exceptId` link to this contact (or company). */
+export function countOtherItemsLinkedTo(
+  db: Database,
+  end: 'contact' | 'company',
+  id: number,
+  exceptId: number,
+): number {
+  return statement(db, `SELECT count(*) FROM items WHERE ${end}_id = ? AND id != ?`)
+    .pluck()
+    .get(id, exceptId) as number;
 }

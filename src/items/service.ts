@@ -31,12 +31,14 @@ import { getUser, userIdOf } from '../users/service.js';
 import {
   countItemsByStage as countByStage,
   countItems,
+  countOtherItemsLinkedTo,
   type ItemFilter,
   type ItemRow,
   insertItem,
   iterateItems,
   selectItem,
   selectItemIdsInStage,
+  selectItemIdsLinkedTo,
   selectItems,
   updateItemColumns,
 } from './repo.js';
@@ -663,4 +665,35 @@ export function openItemsOfParty(
   return toItems(session, rows)
     .filter((item) => item.stage.semantic === 'process')
     .sort((a, b) => a.id - b.id);
+}
+
+/**
+ * The ids of the items in a stage (of `pipeline`, else of the default pipeline of `type`): what
+ * `item delete --stage` deletes.
+ */
+export function itemIdsInStageOf(
+  session: Session,
+  options: { stage: string; pipeline?: string; type?: string },
+): number[] {
+  const pipeline = getPipeline(session, options.pipeline, options.type);
+  return itemIdsInStage(session, stageOf(pipeline, options.stage).id);
+}
+
+/** The ids of the items linked to these contacts (or companies). */
+export function itemIdsLinkedTo(
+  session: Session,
+  end: 'contact' | 'company',
+  ids: readonly number[],
+): number[] {
+  return [...new Set(selectItemIdsLinkedTo(session.db, end, ids).map((row) => row.id))];
+}
+
+/** How many items other than `itemId` link to this contact (or company). */
+export function otherItemsLinkedTo(
+  session: Session,
+  end: 'contact' | 'company',
+  id: number,
+  itemId: number,
+): number {
+  return countOtherItemsLinkedTo(session.db, end, id, itemId);
 }

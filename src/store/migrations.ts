@@ -277,6 +277,45 @@ const migrations: Migration[] = [
     `,
   },
   {
+    version: 9,
+    name: 'the recycle bin: deleted records kept whole, with keys to find them by',
+    sql: `
+      -- One deleted record (an item, contact or company) as it was: its original id, and the
+      -- snapshot every feature that owned something of it captured (src/bin/contributor.ts).
+      CREATE TABLE bin_entries (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL CHECK (kind IN ('item', 'contact', 'company')),
+        entity_id INTEGER NOT NULL,
+        -- the item's type (lead, deal, …), or contact / company
+        entity_type TEXT NOT NULL,
+        title TEXT NOT NULL,
+        deleted_at TEXT NOT NULL,
+        deleted_by TEXT NOT NULL,
+        operation_id INTEGER NOT NULL REFERENCES operations(id),
+        -- records this one links to that the same operation deleted: [{ kind, entityType, entityId }]
+        related TEXT NOT NULL DEFAULT '[]',
+        snapshot TEXT NOT NULL
+      ) STRICT;
+      CREATE UNIQUE INDEX bin_entries_by_record ON bin_entries(kind, entity_id);
+      CREATE INDEX bin_entries_by_time ON bin_entries(deleted_at);
+      CREATE INDEX bin_entries_by_operation ON bin_entries(operation_id);
+      CREATE INDEX bin_entries_by_deleter ON bin_entries(deleted_by COLLATE NOCASE, deleted_at);
+
+      -- The phones (E.164) and emails (lower-cased) a bin entry is found by.
+      CREATE TABLE bin_keys (
+        bin_id INTEGER NOT NULL REFERENCES bin_entries(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        PRIMARY KEY (key, bin_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX bin_keys_by_entry ON bin_keys(bin_id);
+
+      CREATE TABLE bin_settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
+  {
     version: 10,
     name: 'automation: rules, triggers, scheduled jobs and the automation log',
     sql: `
