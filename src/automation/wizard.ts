@@ -106,7 +106,7 @@ export async function fillRuleFlags(
   }
   flags.params = params;
   if (flags.if === undefined) {
-    const condition = await askCondition(prompter, 'Run only when (a condition, empty for always)');
+    const condition = await askCondition(prompter, 'Run only when: a condition');
     if (condition !== undefined) flags.if = condition;
   }
   const timed =
@@ -151,10 +151,7 @@ export async function fillTriggerFlags(
   }
   flags.params = params;
   if (flags.if === undefined) {
-    const condition = await askCondition(
-      prompter,
-      'Move only when (a condition, empty for always)',
-    );
+    const condition = await askCondition(prompter, 'Move only when: a condition');
     if (condition !== undefined) flags.if = condition;
   }
   if (flags.allowBack === undefined) {
@@ -270,7 +267,7 @@ async function askText(
 }
 
 async function askCondition(prompter: Prompter, message: string): Promise<string | undefined> {
-  return askText(prompter, message.replace(', empty for always)', ')'), {
+  return askText(prompter, message, {
     check: (text) => parseCondition(text, itemFields),
   });
 }

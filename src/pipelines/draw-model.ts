@@ -3,7 +3,7 @@ import type { Semantic } from './repo.js';
 /**
  * A pipeline's automation as plain data: its stages in order, each with its triggers and rules.
  * `pipeline show` draws it, `rule lint` checks it; the engine's rules and triggers map onto it
- * (src/automation/picture.ts), so neither the drawing nor the lint reads a table.
+ * (src/automation/lint-source.ts), so neither the drawing nor the lint reads a table.
  */
 export interface PipelineAutomation {
   pipeline: { id: number; name: string; type: string; isDefault: boolean };

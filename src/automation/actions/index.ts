@@ -1,5 +1,6 @@
 import type { ActionType } from '../action.js';
 import { addComment } from './add-comment.js';
+import { addToExceptions } from './add-to-exceptions.js';
 import { changeResponsible } from './change-responsible.js';
 import { changeStage } from './change-stage.js';
 import { completeTasks } from './complete-tasks.js';
@@ -29,6 +30,7 @@ export const actionTypes: readonly ActionType[] = [
   changeStage,
   addComment,
   convertLead,
+  addToExceptions,
   webhook,
   wait,
 ];

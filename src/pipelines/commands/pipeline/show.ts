@@ -15,7 +15,10 @@ export function pipelineShow(pipeline: Command, ctx: Context): void {
       .command('show')
       .description(
         'Draw a pipeline as the CRM shows it: its stages as columns, each with how many items it\n' +
-          'holds; --format mermaid for a flowchart, --json for the structure (stages with counts)',
+          'holds, its triggers (⚑: the event that moves items there) and its rules (the action, its\n' +
+          'key parameter, when it runs and its condition), wrapped into bands to fit the terminal;\n' +
+          '--format mermaid for a flowchart (stages, rules, change-stage rules and triggers as\n' +
+          'arrows), --json for the structure (stages with their counts, triggers and rules)',
       )
       .argument('[pipeline]', 'pipeline name or id (default: the default pipeline of --type)')
       .addOption(typeOption())
@@ -48,22 +51,30 @@ export function pipelineShow(pipeline: Command, ctx: Context): void {
         const session = ctx.session('items.view');
         const found = getPipeline(session, ref, options.type);
         const counts = countItemsByStage(session, found.id);
+        // The automation room is above this one: loaded only here, when a pipeline is shown.
+        const { automationOf } = await import('../../../automation/lint-source.js');
+        const { automation, rules, triggers } = automationOf(session, found);
         const output = options.format === 'json' ? { ...options, json: true } : options;
         if (options.format === 'mermaid') {
-          ctx.out(pipelineMermaid(found, stageColumns(found, counts)));
+          ctx.out(pipelineMermaid(found, stageColumns(found, counts), automation));
           return;
         }
         if (formatOf(output) !== 'table' || options.fields) {
           const structure = {
             ...found,
-            stages: found.stages.map((s) => ({ ...s, items: counts.get(s.id) ?? 0 })),
+            stages: found.stages.map((s) => ({
+              ...s,
+              items: counts.get(s.id) ?? 0,
+              triggers: triggers.filter((t) => t.stage.id === s.id),
+              rules: rules.filter((r) => r.stage.id === s.id),
+            })),
           };
           await printRecord(ctx, structure, output, pipelineShowView);
           return;
         }
         const width = ctx.io.stdoutIsTTY ? ctx.io.columns : 120;
         ctx.io.stdout.write(
-          drawPipeline(found, stageColumns(found, counts), width, ctx.colour('stdout')),
+          drawPipeline(found, stageColumns(found, counts, automation), width, ctx.colour('stdout')),
         );
       }),
     );
