@@ -222,9 +222,23 @@ function timelineOf(session: Session, ids: number[], log: LogEntry[]): DemoEvent
       const title = titleOf(entry);
       if (title !== undefined && !titles.has(id)) titles.set(id, title);
       const event = historyEvent(entry);
-      // What the automation made happen (a trigger's move, a rule's deletion) follows its log line.
-      const rank = entry.cause.kind === 'rule' || entry.cause.kind === 'trigger' ? 2 : 0;
-      if (event) people.push({ ...event, itemId: id, item: '', order: entry.id, rank });
+      if (!event) continue;
+      // What the automation made happen (a trigger's move, a rule's deletion) right after the
+      // log line of the run that did it.
+      const run = log.find(
+        (line) =>
+          line.itemId === id &&
+          line.executedAt === entry.at &&
+          (entry.cause.kind === 'rule'
+            ? line.ruleId === entry.cause.id
+            : entry.cause.kind === 'trigger' && line.triggerId === entry.cause.id),
+      );
+      people.push({
+        ...event,
+        itemId: id,
+        item: '',
+        ...(run ? { rank: 1, order: run.id + 0.5 } : { rank: 0, order: entry.id }),
+      });
     }
   }
   const automation = log
@@ -242,8 +256,7 @@ function timelineOf(session: Session, ids: number[], log: LogEntry[]): DemoEvent
       order: entry.id,
       rank: 1,
     }));
-  // At one moment, item by item: what a person did, what the automation did about it, and
-  // what that made happen.
+  // At one moment, item by item: what a person did, then what the automation did about it.
   return [...people, ...automation]
     .sort(
       (a, b) =>

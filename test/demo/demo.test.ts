@@ -10,6 +10,14 @@ const admin = userInfo().username;
 interface DemoJson {
   store: string;
   pipeline: { name: string; type: string; stages: { name: string; semantic: string }[] };
+  automation: {
+    stages: {
+      name: string;
+      items: number;
+      rules: { id: number; action: string }[];
+      triggers: { id: number; event: string }[];
+    }[];
+  };
   items: {
     id: number;
     title: string;
@@ -19,22 +27,26 @@ interface DemoJson {
     currency: string;
     phones: string[];
     emails: string[];
-    createdAt: string;
-    updatedAt: string;
   }[];
   timeline: {
     at: string;
-    actor: string;
-    command: string;
-    cause: { kind: string };
-    action: string;
-    entity: { type: string; id: number };
-    changes: Record<string, { from: string; to: string } | string>;
+    itemId: number;
+    item: string;
+    by: string;
+    what: string;
+    detail: string;
+  }[];
+  log: {
+    kind: string;
+    status: string;
+    itemId: number;
+    action: string | null;
+    executedAt: string;
   }[];
 }
 
 describe('demo', () => {
-  it('builds the furniture store in the given store, items where the timeline leaves them', async () => {
+  it('builds seed 002: the furniture store with its rules and trigger, stage by stage', async () => {
     const db = join(tempDir(), 'demo.db');
     const result = await runCli(['--db', db, 'demo', '--json']);
     expect(result.exitCode, result.stderr).toBe(0);
@@ -52,80 +64,67 @@ describe('demo', () => {
       'Spam:failure',
     ]);
     expect(
+      demo.automation.stages
+        .filter((s) => s.rules.length + s.triggers.length > 0)
+        .map((s) => [s.name, s.triggers.map((t) => t.event), s.rules.map((r) => r.action)]),
+    ).toEqual([
+      ['New', [], ['send-sms', 'notify']],
+      ['Prepare documents', [], ['create-document', 'send-email']],
+      ['Prepayment', ['payment-received'], ['create-task']],
+      ['Spam', [], ['add-to-exceptions']],
+    ]);
+  });
+
+  it('plays the items through it: SMS, reminder, document and email, the payment trigger, the warehouse task, the spam deal binned', async () => {
+    const db = join(tempDir(), 'demo.db');
+    const demo = (await runCli(['--db', db, 'demo', '--json'])).json<DemoJson>();
+    expect(
       demo.items.map((i) => [i.title, i.stage.name, i.responsible, i.amount, i.currency]),
     ).toEqual([
       ['Oak dining table for six', 'Delivery', 'bob', 1450, 'GBP'],
       ['Corner sofa, grey linen', 'Lost', 'bob', 2100, 'GBP'],
-      ['Win a free sofa!!!', 'Spam', 'bob', 0, 'GBP'],
     ]);
     expect(demo.items[0]?.phones).toEqual(['+442079460958']);
     expect(demo.items[0]?.emails).toEqual(['olivia.brown@example.co.uk']);
-
-    const title = (id: number) => demo.items.find((i) => i.id === id)?.title;
-    expect(
-      demo.timeline.map((e) => {
-        const stage = e.changes.stage;
-        return [
-          e.at,
-          e.actor,
-          title(e.entity.id),
-          e.action,
-          typeof stage === 'object' ? `${stage.from} → ${stage.to}` : stage,
-        ];
-      }),
-    ).toEqual([
-      ['2026-11-23T09:15:00.000Z', 'bob', 'Oak dining table for six', 'created', 'New'],
-      ['2026-11-23T09:15:00.000Z', 'bob', 'Corner sofa, grey linen', 'created', 'New'],
-      ['2026-11-23T09:15:00.000Z', 'bob', 'Win a free sofa!!!', 'created', 'New'],
-      [
-        '2026-11-23T09:40:00.000Z',
-        'bob',
-        'Oak dining table for six',
-        'stage-changed',
-        'New → Prepare documents',
-      ],
-      ['2026-11-23T09:40:00.000Z', 'anna', 'Win a free sofa!!!', 'stage-changed', 'New → Spam'],
-      [
-        '2026-11-23T11:00:00.000Z',
-        'bob',
-        'Corner sofa, grey linen',
-        'stage-changed',
-        'New → Prepare documents',
-      ],
-      [
-        '2026-11-24T09:00:00.000Z',
-        'bob',
-        'Oak dining table for six',
-        'stage-changed',
-        'Prepare documents → Prepayment',
-      ],
-      [
-        '2026-11-24T13:00:00.000Z',
-        'bob',
-        'Oak dining table for six',
-        'stage-changed',
-        'Prepayment → Delivery',
-      ],
-      [
-        '2026-11-24T13:00:00.000Z',
-        'bob',
-        'Corner sofa, grey linen',
-        'stage-changed',
-        'Prepare documents → Lost',
-      ],
+    expect(demo.timeline.map((e) => [e.at.slice(0, 16), e.item, e.by, e.what])).toEqual([
+      ['2026-11-23T09:15', 'Oak dining table for six', 'bob', 'created'],
+      ['2026-11-23T09:15', 'Oak dining table for six', 'rule #1', 'send-sms done'],
+      ['2026-11-23T09:15', 'Corner sofa, grey linen', 'bob', 'created'],
+      ['2026-11-23T09:15', 'Corner sofa, grey linen', 'rule #1', 'send-sms done'],
+      ['2026-11-23T09:15', 'Win a free sofa!!!', 'bob', 'created'],
+      ['2026-11-23T09:15', 'Win a free sofa!!!', 'rule #1', 'send-sms done'],
+      ['2026-11-23T09:40', 'Oak dining table for six', 'bob', 'moved'],
+      ['2026-11-23T09:40', 'Oak dining table for six', 'rule #2', 'notify cancelled'],
+      ['2026-11-23T09:40', 'Oak dining table for six', 'rule #3', 'create-document done'],
+      ['2026-11-23T09:40', 'Oak dining table for six', 'rule #4', 'send-email done'],
+      ['2026-11-23T09:40', 'Win a free sofa!!!', 'anna', 'moved'],
+      ['2026-11-23T09:40', 'Win a free sofa!!!', 'rule #2', 'notify cancelled'],
+      ['2026-11-23T09:40', 'Win a free sofa!!!', 'rule #6', 'add-to-exceptions done'],
+      ['2026-11-23T09:40', 'Win a free sofa!!!', 'rule #6', 'deleted'],
+      // Nobody called James within 30 minutes: the reminder reaches Bob's supervisor.
+      ['2026-11-23T09:45', 'Corner sofa, grey linen', 'rule #2', 'notify done'],
+      ['2026-11-23T11:00', 'Corner sofa, grey linen', 'bob', 'moved'],
+      ['2026-11-23T11:00', 'Corner sofa, grey linen', 'rule #3', 'create-document done'],
+      ['2026-11-23T11:00', 'Corner sofa, grey linen', 'rule #4', 'send-email skipped'],
+      ['2026-11-24T10:00', 'Oak dining table for six', 'trigger #1', 'payment-received done'],
+      ['2026-11-24T10:00', 'Oak dining table for six', 'trigger #1', 'moved'],
+      ['2026-11-24T10:00', 'Oak dining table for six', 'rule #5', 'create-task done'],
+      ['2026-11-24T13:00', 'Oak dining table for six', 'bob', 'moved'],
+      ['2026-11-24T13:00', 'Corner sofa, grey linen', 'bob', 'moved'],
     ]);
-    expect(demo.timeline.every((e) => e.command === 'demo' && e.cause.kind === 'user')).toBe(true);
-
-    // Each item is in the stage its last timeline entry moved it to.
-    for (const item of demo.items) {
-      const last = demo.timeline.filter((e) => e.entity.id === item.id).at(-1);
-      const stage = last?.changes.stage;
-      expect(typeof stage === 'object' ? stage.to : stage, item.title).toBe(item.stage.name);
-      expect(item.updatedAt).toBe(last?.at);
-    }
+    const detail = (by: string, item: string) =>
+      demo.timeline.find((e) => e.by === by && e.item.startsWith(item))?.detail;
+    expect(detail('trigger #1', 'Oak')).toBe('moved the item from Prepare documents to Prepayment');
+    expect(detail('rule #5', 'Oak')).toContain('for wendy');
+    expect(detail('rule #6', 'Win')).toContain('offers@cheap-loans.example');
+    // Every run of the log is in the timeline.
+    expect(demo.log.length).toBe(
+      demo.timeline.filter((e) => e.by.includes('#') && e.what !== 'moved' && e.what !== 'deleted')
+        .length,
+    );
   });
 
-  it('leaves a store the other commands read: items, users, settings, counts', async () => {
+  it('leaves a store the other commands read: outbox, documents, tasks, notifications, exceptions, the bin', async () => {
     const db = join(tempDir(), 'demo.db');
     expect((await runCli(['--db', db, 'demo', '--json'])).exitCode).toBe(0);
     const cli = (argv: string[]) => runCli(['--db', db, ...argv]);
@@ -135,22 +134,51 @@ describe('demo', () => {
         '1\tlead\tDefault\tNew\tWebsite enquiry: oak wardrobe',
         '2\tdeal\tFurniture store\tDelivery\tOak dining table for six',
         '3\tdeal\tFurniture store\tLost\tCorner sofa, grey linen',
-        '4\tdeal\tFurniture store\tSpam\tWin a free sofa!!!',
         '',
       ].join('\n'),
     );
-    const pipeline = (await cli(['pipeline', 'show', 'Furniture store', '--json'])).json<{
-      stages: { name: string; items: number }[];
-    }>();
-    expect(pipeline.stages.filter((s) => s.items > 0).map((s) => [s.name, s.items])).toEqual([
-      ['Delivery', 1],
-      ['Lost', 1],
-      ['Spam', 1],
+    const json = async <T>(argv: string[]) => {
+      const result = await cli([...argv, '--json']);
+      expect(result.exitCode, `${argv.join(' ')}: ${result.stderr}`).toBe(0);
+      return result.json<T[]>();
+    };
+    expect((await json<{ channel: string }>(['outbox', 'list'])).map((m) => m.channel)).toEqual([
+      'sms',
+      'sms',
+      'sms',
+      'email',
     ]);
+    expect(await json<unknown>(['document', 'list'])).toHaveLength(2);
+    expect((await json<{ assignee: string }>(['task', 'list'])).map((t) => t.assignee)).toEqual([
+      'wendy',
+    ]);
+    expect(
+      (await json<{ user: string }>(['notification', 'list', '--user', 'anna'])).map((n) => n.user),
+    ).toEqual(['anna']);
+    expect(
+      (await json<{ value: string; source: string; comment: string }>(['exceptions', 'list'])).map(
+        (e) => [e.value, e.source, e.comment],
+      ),
+    ).toEqual([
+      ['+442079460999', 'rule', 'Added by automation rule'],
+      ['offers@cheap-loans.example', 'rule', 'Added by automation rule'],
+    ]);
+    expect(
+      (await json<{ entityType: string; title: string }>(['recycle-bin', 'list'])).map((e) => [
+        e.entityType,
+        e.title,
+      ]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['deal', 'Win a free sofa!!!'],
+        ['contact', 'Cheap Loans Ltd'],
+      ]),
+    );
     expect((await cli(['user', 'list', '--fields', 'login,role,supervisor'])).stdout).toBe(
       [
         ['anna', 'supervisor', ''],
         ['bob', 'employee', 'anna'],
+        ['wendy', 'employee', ''],
         [admin, 'admin', ''],
       ]
         .sort((a, b) => (a[0] ?? '').localeCompare(b[0] ?? ''))
@@ -159,14 +187,54 @@ describe('demo', () => {
     );
     expect((await cli(['settings', 'get', 'default-country'])).stdout).toBe('GB\n');
     expect((await cli(['settings', 'get', 'currency'])).stdout).toBe('GBP\n');
-    // The lead and Olivia's deal share her phone, in any spelling.
-    expect((await cli(['item', 'list', '--phone', '020 7946 0958', '--fields', 'id'])).stdout).toBe(
-      '1\n2\n',
-    );
-    expect(
-      (await cli(['history', '--actor', 'anna', '--fields', 'at,action,changes'])).stdout,
-    ).toBe('2026-11-23T09:40:00.000Z\tstage-changed\tstage: New → Spam\n');
     expect((await cli(['db', 'check', '--json'])).json()).toMatchObject({ ok: true });
+    // The automation log the demo printed is the store's.
+    const log = await json<{ status: string }>(['automation', 'log']);
+    expect(log.map((e) => e.status).sort()).toEqual(
+      [
+        'cancelled',
+        'cancelled',
+        'done',
+        'done',
+        'done',
+        'done',
+        'done',
+        'done',
+        'done',
+        'done',
+        'done',
+        'done',
+        'skipped',
+      ].sort(),
+    );
+  });
+
+  it('twice with the same --now gives the same output; another --now moves the whole timeline', async () => {
+    const play = async (now?: string) => {
+      const result = await runCli([
+        ...(now ? ['--now', now] : []),
+        '--db',
+        join(tempDir(), 'demo.db'),
+        'demo',
+      ]);
+      expect(result.exitCode, result.stderr).toBe(0);
+      return result.stdout;
+    };
+    const first = await play('2026-12-07T08:00:00Z');
+    expect(await play('2026-12-07T08:00:00Z')).toBe(first);
+    expect(first).toContain(
+      '2026-12-07T08:15:00.000Z\tOak dining table for six\tbob\tcreated\tin New',
+    );
+    const json = async () => {
+      const db = join(tempDir(), 'demo.db');
+      const result = await runCli(['--now', '2026-12-07T08:00:00Z', '--db', db, 'demo', '--json']);
+      return result.stdout.replace(JSON.stringify(db), '"DB"');
+    };
+    expect(await json()).toBe(await json());
+    // Without --now it starts on Monday 23 November 2026 at 09:00 UTC, every time.
+    const plain = await play();
+    expect(plain).toContain('2026-11-23T09:15:00.000Z\tOak dining table for six\tbob\tcreated');
+    expect(await play()).toBe(plain);
   });
 
   it('refuses a second run on the same store (exit 5), changing nothing', async () => {
@@ -178,7 +246,7 @@ describe('demo', () => {
       exitCode: 5,
       stdout: '',
       stderr:
-        `error: ${db} already holds data (contact_points, contacts, history, items, operations, settings): ` +
+        `error: ${db} already holds data (automation_jobs, automation_log, automation_rules, automation_triggers, bin_entries, bin_keys, contact_points, contacts, documents, exceptions, history, items, notifications, operations, outbox, settings, tasks): ` +
         'the demo plays only in a new store. Run crmctl demo without --db for a temporary one, ' +
         'or give --db a new file\n',
     });
@@ -202,23 +270,33 @@ describe('demo', () => {
     expect((await cli(['demo', '--json'], 'ghost')).exitCode).toBe(6);
   });
 
-  it('prints the pipeline drawing and the timeline for people, and where the store is', async () => {
+  it('prints the pipeline picture with its automation and the timeline, and where the store is', async () => {
     const db = join(tempDir(), 'demo.db');
     const result = await runCli(['--db', db, 'demo']);
     expect(result.exitCode).toBe(0);
     const lines = result.stdout.split('\n');
-    expect(lines[0]).toBe(`Furniture store (deal pipeline #5)`);
-    expect(result.stdout).toContain(
-      '│ New          │ Prepare documents │ Prepayment   │ Delivery     │',
-    );
-    expect(result.stdout).toContain(
-      '│ 0 items      │ 0 items           │ 0 items      │ 1 item       │',
-    );
+    expect(lines[0]).toBe('Furniture store (deal pipeline #5)');
+    expect(lines[2]).toMatch(/^│ New +│ Prepare documents +│ Prepayment +│ Delivery +│$/);
+    for (const text of [
+      '⚑ #1 on payment-received',
+      '#1 send-sms "Thank you for',
+      '#2 notify supervisor',
+      'after 30m',
+      '#3 create-document',
+      '#4 send-email',
+      'after previous',
+      '#5 create-task',
+      'in working hours',
+      '#6 add-to-exceptions',
+    ]) {
+      expect(result.stdout).toContain(text);
+    }
     expect(result.stdout).toContain('\nTimeline\n');
     expect(result.stdout).toContain(
-      '2026-11-24T13:00:00.000Z\tbob\tuser\tstage-changed\titem #3\tstage: Prepare documents → Lost\n',
+      '2026-11-24T10:00:00.000Z\tOak dining table for six\ttrigger #1\tmoved\tPrepare documents → Prepayment\n',
     );
     expect(result.stderr).toContain(`The demo store is ${db}: explore it with`);
+    expect(result.stderr).toContain(`crmctl --db ${db} automation log --item 2 --explain`);
   });
 
   it('ignores CRMCTL_DB: the real store there is left alone, the demo plays in a temporary one', async () => {
