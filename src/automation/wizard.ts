@@ -293,6 +293,7 @@ async function askParameter(
   const users = choices.users.map((u) => ({ value: u.login, name: `${u.login} (${u.name})` }));
   switch (`${action}:${parameter.name}`) {
     case 'change-stage:stage':
+      if (!pipeline) break;
       return select(
         (pipeline?.stages ?? []).map((s) => ({
           value: s.name,
