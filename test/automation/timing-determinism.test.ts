@@ -8,9 +8,44 @@ describe('working hours', () => {
     // Friday 30 October 2026, 18:30 in New York (EDT, UTC-4); clocks go back on Sunday 1 November;
     // Monday 2 November is a holiday; so the next working time is Tuesday 09:00 EST (UTC-5).
     const s = await automationStore('2026-10-30T22:30:00Z');
-    await s.ok(['settings', 'working-time', '--days', 'mon-fri', '--from', '09:00', '--to', '19:00', '--tz', 'America/New_York', '--holiday', '2026-11-02']);
-    await s.ok(['rule', 'add', '--stage', docs, '--action', 'add-comment', '--param', 'text=call back', '--delay', '1h', '--working-hours']);
-    await s.ok(['rule', 'add', '--stage', docs, '--action', 'add-comment', '--param', 'text=now', '--working-hours']);
+    await s.ok([
+      'settings',
+      'working-time',
+      '--days',
+      'mon-fri',
+      '--from',
+      '09:00',
+      '--to',
+      '19:00',
+      '--tz',
+      'America/New_York',
+      '--holiday',
+      '2026-11-02',
+    ]);
+    await s.ok([
+      'rule',
+      'add',
+      '--stage',
+      docs,
+      '--action',
+      'add-comment',
+      '--param',
+      'text=call back',
+      '--delay',
+      '1h',
+      '--working-hours',
+    ]);
+    await s.ok([
+      'rule',
+      'add',
+      '--stage',
+      docs,
+      '--action',
+      'add-comment',
+      '--param',
+      'text=now',
+      '--working-hours',
+    ]);
     await s.ok(['item', 'add', '--title', 'Late enquiry', '--stage', docs]);
     await s.ok(['automation', 'run', '--until', '2026-11-10T00:00:00Z']);
     const log = await s.log();
@@ -23,8 +58,30 @@ describe('working hours', () => {
 
   it('a due time already past means now: overdue jobs run at the run’s time, in due order', async () => {
     const s = await automationStore();
-    await s.ok(['rule', 'add', '--stage', docs, '--action', 'add-comment', '--param', 'text=a', '--delay', '2h']);
-    await s.ok(['rule', 'add', '--stage', docs, '--action', 'add-comment', '--param', 'text=b', '--delay', '1h']);
+    await s.ok([
+      'rule',
+      'add',
+      '--stage',
+      docs,
+      '--action',
+      'add-comment',
+      '--param',
+      'text=a',
+      '--delay',
+      '2h',
+    ]);
+    await s.ok([
+      'rule',
+      'add',
+      '--stage',
+      docs,
+      '--action',
+      'add-comment',
+      '--param',
+      'text=b',
+      '--delay',
+      '1h',
+    ]);
     await s.ok(['item', 'add', '--title', 'Sofa', '--stage', docs]);
     await s.ok(['automation', 'run'], '2026-12-03T00:00:00Z');
     const log = await s.log();
@@ -40,12 +97,71 @@ async function script() {
   const s = await automationStore();
   await s.ok(['user', 'add', 'ann', '--role', 'employee']);
   await s.ok(['user', 'add', 'bob', '--role', 'employee']);
-  await s.ok(['rule', 'add', '--stage', 'New', '--action', 'add-comment', '--param', 'text=We will call {{title}} within 30 minutes']);
-  await s.ok(['rule', 'add', '--stage', 'New', '--action', 'change-responsible', '--param', 'users=ann,bob', '--param', 'mode=random', '--delay', '30m']);
-  await s.ok(['rule', 'add', '--stage', docs, '--action', 'set-field', '--param', 'field=document', '--param', 'value=Invoice for {{title}}']);
-  await s.ok(['rule', 'add', '--stage', docs, '--action', 'add-comment', '--param', 'text=sent', '--after-previous', '--delay', '1h', '--if', 'amount > 100']);
+  await s.ok([
+    'rule',
+    'add',
+    '--stage',
+    'New',
+    '--action',
+    'add-comment',
+    '--param',
+    'text=We will call {{title}} within 30 minutes',
+  ]);
+  await s.ok([
+    'rule',
+    'add',
+    '--stage',
+    'New',
+    '--action',
+    'change-responsible',
+    '--param',
+    'users=ann,bob',
+    '--param',
+    'mode=random',
+    '--delay',
+    '30m',
+  ]);
+  await s.ok([
+    'rule',
+    'add',
+    '--stage',
+    docs,
+    '--action',
+    'set-field',
+    '--param',
+    'field=document',
+    '--param',
+    'value=Invoice for {{title}}',
+  ]);
+  await s.ok([
+    'rule',
+    'add',
+    '--stage',
+    docs,
+    '--action',
+    'add-comment',
+    '--param',
+    'text=sent',
+    '--after-previous',
+    '--delay',
+    '1h',
+    '--if',
+    'amount > 100',
+  ]);
   await s.ok(['trigger', 'add', '--stage', 'Prepayment invoice', '--on', 'payment-received']);
-  await s.ok(['rule', 'add', '--stage', 'Prepayment invoice', '--action', 'add-comment', '--param', 'text=prepare delivery', '--delay', '1d', '--working-hours']);
+  await s.ok([
+    'rule',
+    'add',
+    '--stage',
+    'Prepayment invoice',
+    '--action',
+    'add-comment',
+    '--param',
+    'text=prepare delivery',
+    '--delay',
+    '1d',
+    '--working-hours',
+  ]);
   for (const [title, amount] of [
     ['Sofa', '900'],
     ['Chair', '50'],

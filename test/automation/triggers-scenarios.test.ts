@@ -28,7 +28,16 @@ describe('triggers (seed 004)', () => {
   it('at most one trigger per event: the first in stage order whose condition holds', async () => {
     const s = await automationStore();
     await s.ok(['trigger', 'add', '--stage', 'Final invoice', '--on', 'payment-received']);
-    await s.ok(['trigger', 'add', '--stage', 'In progress', '--on', 'payment-received', '--if', 'amount > 1000']);
+    await s.ok([
+      'trigger',
+      'add',
+      '--stage',
+      'In progress',
+      '--on',
+      'payment-received',
+      '--if',
+      'amount > 1000',
+    ]);
     await s.ok(['trigger', 'add', '--stage', 'Prepayment invoice', '--on', 'payment-received']);
     await s.ok(['item', 'add', '--title', 'Cheap', '--amount', '10']);
     await s.ok(['event', 'payment-received', '--item', '1']);
@@ -62,8 +71,26 @@ describe('triggers (seed 004)', () => {
     const s = await automationStore();
     await s.ok(['user', 'add', 'bob', '--role', 'employee']);
     await s.ok(['trigger', 'add', '--stage', docs, '--on', 'responsible-changed']);
-    await s.ok(['trigger', 'add', '--stage', 'In progress', '--on', 'field-changed', '--param', 'fields=deadline']);
-    await s.ok(['rule', 'add', '--stage', 'In progress', '--action', 'add-comment', '--param', 'text=moved by {{fields.deadline}}']);
+    await s.ok([
+      'trigger',
+      'add',
+      '--stage',
+      'In progress',
+      '--on',
+      'field-changed',
+      '--param',
+      'fields=deadline',
+    ]);
+    await s.ok([
+      'rule',
+      'add',
+      '--stage',
+      'In progress',
+      '--action',
+      'add-comment',
+      '--param',
+      'text=moved by {{fields.deadline}}',
+    ]);
     await s.ok(['item', 'add', '--title', 'Sofa']);
     await s.ok(['item', 'update', '1', '--amount', '5']);
     expect(await s.stageOf(1)).toBe('New');
@@ -88,16 +115,32 @@ describe('triggers (seed 004)', () => {
     await s.ok(['item', 'add', '--title', 'Two', '--contact', '1']);
     await s.ok(['item', 'add', '--title', 'Closed', '--contact', '1', '--stage', 'Won']);
     await s.ok(['email', 'incoming', '--from', 'ann@example.com', '--subject', 'Hello']);
-    expect([await s.stageOf(1), await s.stageOf(2), await s.stageOf(3)]).toEqual([docs, docs, 'Won']);
+    expect([await s.stageOf(1), await s.stageOf(2), await s.stageOf(3)]).toEqual([
+      docs,
+      docs,
+      'Won',
+    ]);
     await s.ok(['trigger', 'add', '--stage', 'In progress', '--on', 'email-opened']);
-    const fired = (await s.ok(['event', 'email-opened', '--contact', '1', '--json'])).json<{ items: number[] }>();
+    const fired = (await s.ok(['event', 'email-opened', '--contact', '1', '--json'])).json<{
+      items: number[];
+    }>();
     expect(fired.items).toEqual([1, 2]);
     expect(await s.stageOf(2)).toBe('In progress');
   });
 
   it('webhook triggers match by code', async () => {
     const s = await automationStore();
-    await s.ok(['trigger', 'add', '--stage', 'Lost', '--on', 'webhook', '--param', 'code=lost', '--allow-back']);
+    await s.ok([
+      'trigger',
+      'add',
+      '--stage',
+      'Lost',
+      '--on',
+      'webhook',
+      '--param',
+      'code=lost',
+      '--allow-back',
+    ]);
     await s.ok(['item', 'add', '--title', 'Sofa']);
     await s.ok(['event', 'webhook', '--item', '1', '--param', 'code=other']);
     expect(await s.stageOf(1)).toBe('New');
@@ -109,8 +152,26 @@ describe('triggers (seed 004)', () => {
 describe('loop guard', () => {
   it('a two-stage ping-pong of rules is stopped, logged failed naming the loop’s stages', async () => {
     const s = await automationStore();
-    await s.ok(['rule', 'add', '--stage', docs, '--action', 'change-stage', '--param', 'stage=In progress']);
-    await s.ok(['rule', 'add', '--stage', 'In progress', '--action', 'change-stage', '--param', `stage=${docs}`]);
+    await s.ok([
+      'rule',
+      'add',
+      '--stage',
+      docs,
+      '--action',
+      'change-stage',
+      '--param',
+      'stage=In progress',
+    ]);
+    await s.ok([
+      'rule',
+      'add',
+      '--stage',
+      'In progress',
+      '--action',
+      'change-stage',
+      '--param',
+      `stage=${docs}`,
+    ]);
     await s.ok(['item', 'add', '--title', 'Ping']);
     await s.ok(['item', 'move', '1', '--stage', docs]);
     const failed = await s.log('--status', 'failed');
@@ -123,10 +184,52 @@ describe('loop guard', () => {
   it('a ping-pong of triggers stops after 20 hops', async () => {
     const s = await automationStore();
     // Each stage's rule changes a field the other stage's trigger watches.
-    await s.ok(['trigger', 'add', '--stage', docs, '--on', 'field-changed', '--param', 'fields=a', '--allow-back']);
-    await s.ok(['trigger', 'add', '--stage', 'In progress', '--on', 'field-changed', '--param', 'fields=b', '--allow-back']);
-    await s.ok(['rule', 'add', '--stage', docs, '--action', 'set-field', '--param', 'field=b', '--param', 'value={{updatedAt}}x']);
-    await s.ok(['rule', 'add', '--stage', 'In progress', '--action', 'set-field', '--param', 'field=a', '--param', 'value={{updatedAt}}y']);
+    await s.ok([
+      'trigger',
+      'add',
+      '--stage',
+      docs,
+      '--on',
+      'field-changed',
+      '--param',
+      'fields=a',
+      '--allow-back',
+    ]);
+    await s.ok([
+      'trigger',
+      'add',
+      '--stage',
+      'In progress',
+      '--on',
+      'field-changed',
+      '--param',
+      'fields=b',
+      '--allow-back',
+    ]);
+    await s.ok([
+      'rule',
+      'add',
+      '--stage',
+      docs,
+      '--action',
+      'set-field',
+      '--param',
+      'field=b',
+      '--param',
+      'value={{updatedAt}}x',
+    ]);
+    await s.ok([
+      'rule',
+      'add',
+      '--stage',
+      'In progress',
+      '--action',
+      'set-field',
+      '--param',
+      'field=a',
+      '--param',
+      'value={{updatedAt}}y',
+    ]);
     await s.ok(['item', 'add', '--title', 'Pong']);
     await s.ok(['item', 'update', '1', '--field', 'a=start']);
     const log = await s.log();
@@ -169,8 +272,24 @@ describe('webhook against a real HTTP server', () => {
     await new Promise<void>((resolve) => refused.listen(0, '127.0.0.1', resolve));
     const closedPort = (refused.address() as AddressInfo).port;
     await new Promise<void>((resolve) => refused.close(() => resolve()));
-    for (const url of [`${base}/ok`, `${base}/fail`, `${base}/slow`, `http://127.0.0.1:${closedPort}/x`]) {
-      await s.ok(['rule', 'add', '--stage', docs, '--action', 'webhook', '--param', `url=${url}`, '--param', 'timeout=1s']);
+    for (const url of [
+      `${base}/ok`,
+      `${base}/fail`,
+      `${base}/slow`,
+      `http://127.0.0.1:${closedPort}/x`,
+    ]) {
+      await s.ok([
+        'rule',
+        'add',
+        '--stage',
+        docs,
+        '--action',
+        'webhook',
+        '--param',
+        `url=${url}`,
+        '--param',
+        'timeout=1s',
+      ]);
     }
     await s.ok(['item', 'add', '--title', 'Hooked', '--stage', docs]);
     const log = await s.log();
@@ -190,7 +309,16 @@ describe('webhook against a real HTTP server', () => {
 
   it('a dry run makes no call', async () => {
     const s = await automationStore();
-    await s.ok(['rule', 'add', '--stage', docs, '--action', 'webhook', '--param', `url=${base}/ok`]);
+    await s.ok([
+      'rule',
+      'add',
+      '--stage',
+      docs,
+      '--action',
+      'webhook',
+      '--param',
+      `url=${base}/ok`,
+    ]);
     await s.ok(['item', 'add', '--title', 'Sofa']);
     const before = received.length;
     await s.ok(['item', 'move', '1', '--stage', docs, '--dry-run']);
