@@ -212,7 +212,7 @@ function runChain(
       continue;
     }
     if (due.at.getTime() <= now.getTime() && after === null) {
-      const ended = executeRule(session, rule, itemId, chain, due.at, null);
+      const ended = executeRule(session, rule, itemId, chain, due.at, null, item);
       if (ended.kind === 'open') {
         queueBehind(session, group.slice(index + 1), itemId, chain, ended.jobId);
         return;
@@ -322,6 +322,8 @@ function executeRule(
   chain: AutomationChain,
   dueAt: Date,
   job: JobRow | null,
+  /** The item as just read, when the caller has it. */
+  current?: Item,
 ): Ended {
   const now = session.clock.now();
   const end = (
@@ -337,7 +339,7 @@ function executeRule(
     if (status !== 'cancelled') stateOf(session).ran.add(`${chain.id}:${itemId}:${rule.row.id}`);
     return { kind: 'ended', status };
   };
-  const item = readItem(session, itemId);
+  const item = current ?? readItem(session, itemId);
   if (!item) return end('cancelled', 'the item no longer exists');
   if (item.stage.id !== rule.row.stage_id) {
     return end('cancelled', `the item left the stage (now in ${item.stage.name})`);
