@@ -34,6 +34,7 @@ import {
   type ItemFilter,
   type ItemRow,
   insertItem,
+  itemWrites,
   iterateItems,
   selectItem,
   selectItemIdsInStage,
@@ -663,4 +664,9 @@ export function openItemsOfParty(
   return toItems(session, rows)
     .filter((item) => item.stage.semantic === 'process')
     .sort((a, b) => a.id - b.id);
+}
+
+/** A number that changes whenever an item is changed in this store connection (see itemWrites). */
+export function itemChangeCount(session: Session): number {
+  return itemWrites(session.db);
 }
