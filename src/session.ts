@@ -6,6 +6,7 @@ import {
   insertOperationRow,
   updateOperationSummary,
 } from './operations/repo.js';
+import { statement } from './store/sql.js';
 import type { Database, Store, WriteOptions } from './store/store.js';
 
 /** Why a change happened: a person's command, an automation rule, a trigger, or the system itself. */
@@ -275,14 +276,14 @@ export class Session {
     this.requireWrite();
     const { unit } = this;
     const queued = unit.queue.length;
-    this.db.exec('SAVEPOINT automation_attempt');
+    statement(this.db, 'SAVEPOINT automation_attempt').run();
     try {
       const result = work();
-      this.db.exec('RELEASE automation_attempt');
+      statement(this.db, 'RELEASE automation_attempt').run();
       return result;
     } catch (error) {
-      this.db.exec('ROLLBACK TO automation_attempt');
-      this.db.exec('RELEASE automation_attempt');
+      statement(this.db, 'ROLLBACK TO automation_attempt').run();
+      statement(this.db, 'RELEASE automation_attempt').run();
       unit.queue.length = Math.max(queued, unit.cursor);
       throw error;
     }

@@ -2,7 +2,7 @@ import { nextWorkingTime, type WorkingTime } from '../calendar/working-time.js';
 import { earliestInstantsAt, wallTimeOf, zoneNamed } from '../calendar/zone.js';
 import { fixedClock } from '../clock.js';
 import { CrmError, NotFoundError } from '../errors.js';
-import { getItem, type Item } from '../items/service.js';
+import { getItem, type Item, itemChangeCount } from '../items/service.js';
 import { getPipeline, type Pipeline } from '../pipelines/service.js';
 import {
   type AutomationChain,
@@ -68,6 +68,7 @@ interface EngineState {
   rules: Map<number, LoadedRule[]>;
   pipelines: Map<number, Pipeline>;
   calendar: WorkingTime | undefined;
+  lastItem: { item: Item; count: number } | undefined;
 }
 
 function stateOf(session: Session): EngineState {
@@ -78,6 +79,7 @@ function stateOf(session: Session): EngineState {
     rules: new Map(),
     pipelines: new Map(),
     calendar: undefined,
+    lastItem: undefined,
   }));
 }
 
@@ -212,7 +214,7 @@ function runChain(
       continue;
     }
     if (due.at.getTime() <= now.getTime() && after === null) {
-      const ended = executeRule(session, rule, itemId, chain, due.at, null);
+      const ended = executeRule(session, rule, itemId, chain, due.at, null, item);
       if (ended.kind === 'open') {
         queueBehind(session, group.slice(index + 1), itemId, chain, ended.jobId);
         return;
@@ -297,9 +299,20 @@ function startOfDay(calendar: WorkingTime, day: string): number {
   );
 }
 
+/**
+ * The item as it is now. The last one read is kept while no item has changed since (the rules
+ * of one stage entry read the same item, and most actions change nothing of it).
+ */
 function readItem(session: Session, itemId: number): Item | undefined {
+  const state = stateOf(session);
+  const count = itemChangeCount(session);
+  if (state.lastItem?.item.id === itemId && state.lastItem.count === count) {
+    return state.lastItem.item;
+  }
   try {
-    return getItem(session, itemId);
+    const item = getItem(session, itemId);
+    state.lastItem = { item, count };
+    return item;
   } catch (error) {
     if (error instanceof NotFoundError) return undefined;
     throw error;
@@ -322,6 +335,8 @@ function executeRule(
   chain: AutomationChain,
   dueAt: Date,
   job: JobRow | null,
+  /** The item as just read, when the caller has it. */
+  current?: Item,
 ): Ended {
   const now = session.clock.now();
   const end = (
@@ -337,7 +352,7 @@ function executeRule(
     if (status !== 'cancelled') stateOf(session).ran.add(`${chain.id}:${itemId}:${rule.row.id}`);
     return { kind: 'ended', status };
   };
-  const item = readItem(session, itemId);
+  const item = current ?? readItem(session, itemId);
   if (!item) return end('cancelled', 'the item no longer exists');
   if (item.stage.id !== rule.row.stage_id) {
     return end('cancelled', `the item left the stage (now in ${item.stage.name})`);
@@ -357,7 +372,6 @@ function executeRule(
     seen = JSON.stringify(evaluation.seen);
     if (!evaluation.result) return end('skipped', 'the condition does not hold', { seen });
   }
-  if (job) startJob(session.db, job.id, now.toISOString());
   const startedAt = job?.started_at ? new Date(job.started_at) : now;
   const actor = session.as({
     login: systemLogin,
@@ -416,6 +430,7 @@ function executeRule(
     return { kind: 'open', jobId };
   }
   if (outcome.status === 'waiting') {
+    if (job && job.started_at === null) startJob(session.db, job.id, now.toISOString());
     const jobId = keepOpen(
       session,
       rule.row,

@@ -112,13 +112,12 @@ export function selectContactPoints(
   ownerIds: number[],
 ): ContactPointRow[] {
   if (ownerIds.length === 0) return [];
-  return db
-    .prepare(
-      `SELECT owner_type, owner_id, kind, value, match_key, raw FROM contact_points
+  return statement(
+    db,
+    `SELECT owner_type, owner_id, kind, value, match_key, raw FROM contact_points
        WHERE owner_type = ? AND owner_id IN (SELECT value FROM json_each(?))
        ORDER BY owner_id, id`,
-    )
-    .all(ownerType, JSON.stringify(ownerIds)) as ContactPointRow[];
+  ).all(ownerType, JSON.stringify(ownerIds)) as ContactPointRow[];
 }
 
 export function selectOwnersByKey(

@@ -51,7 +51,7 @@ export function insertItem(db: Database, item: NewItemRow): number {
 }
 
 export function selectItem(db: Database, id: number): ItemRow | undefined {
-  return db.prepare(`${itemSelect} WHERE i.id = ?`).get(id) as ItemRow | undefined;
+  return statement(db, `${itemSelect} WHERE i.id = ?`).get(id) as ItemRow | undefined;
 }
 
 export interface ItemFilter extends Paging {
@@ -114,7 +114,18 @@ export function updateItemColumns(
   const names = Object.keys(columns);
   if (names.length === 0) return;
   const assignments = names.map((name) => `${name} = @${name}`).join(', ');
-  db.prepare(`UPDATE items SET ${assignments} WHERE id = @id`).run({ ...columns, id });
+  statement(db, `UPDATE items SET ${assignments} WHERE id = @id`).run({ ...columns, id });
+  writes.set(db, itemWrites(db) + 1);
+}
+
+const writes = new WeakMap<Database, number>();
+
+/**
+ * How many times items were changed through this connection: a reader that kept an item can
+ * tell it is still as read (the automation engine, running several rules of one item).
+ */
+export function itemWrites(db: Database): number {
+  return writes.get(db) ?? 0;
 }
 
 export function countItemsByStage(db: Database, pipelineId: number): Map<number, number> {

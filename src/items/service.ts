@@ -35,6 +35,7 @@ import {
   type ItemFilter,
   type ItemRow,
   insertItem,
+  itemWrites,
   iterateItems,
   selectItem,
   selectItemIdsInStage,
@@ -696,4 +697,9 @@ export function otherItemsLinkedTo(
   itemId: number,
 ): number {
   return countOtherItemsLinkedTo(session.db, end, id, itemId);
+}
+
+/** A number that changes whenever an item is changed in this store connection (see itemWrites). */
+export function itemChangeCount(session: Session): number {
+  return itemWrites(session.db);
 }

@@ -41,8 +41,8 @@ export function automationCommands(program: Command, ctx: Context): void {
     automation
       .command('run')
       .description(
-        'Run every job due up to now (or --until), earliest first, each at its own due time; jobs\n' +
-          'they schedule before --until run too (needs automation.edit)',
+        'Run every job due up to now (or --until), earliest first, each on a clock set to its due\n' +
+          'time; jobs they schedule before --until run too (needs automation.edit)',
       )
       .option('--until <time>', 'run jobs due up to this ISO time (default: now)')
       .option('--dry-run', 'run them, report, and roll everything back'),
@@ -78,7 +78,7 @@ export function automationCommands(program: Command, ctx: Context): void {
         .option('--rule <id>', 'only this rule')
         .option('--trigger <id>', 'only this trigger')
         .option('--status <status>', `only ${logStatuses.join(', ')}`)
-        .option('--since <time>', 'executed at or after this ISO time, or this long ago (2h, 3d)')
+        .option('--since <time>', 'executed since this ISO time, or this long ago (2h, 3d)')
         .option(
           '--explain',
           'with --item: tell in sentences why each rule ran, waited, was skipped or cancelled',

@@ -11,10 +11,9 @@ import {
   listRules,
   missingRuleFlags,
   type RuleFlags,
-  removeRule,
-  setRuleEnabled,
   updateRule,
 } from '../rules.js';
+import { ruleStateCommands } from './rule-state.js';
 import { collectParam, idOf, ruleView } from './shared.js';
 
 const actionView: View = {
@@ -53,7 +52,7 @@ function timingFlags<
     .option('--delay <duration>', 'run this long after the stage is entered: 30m, 2h, 3d')
     .option(
       '--at-field <field>',
-      'run at a date field of the item: deadline, fields.deadline, createdAt',
+      'time it by a date field of the item: deadline, fields.deadline, createdAt',
     )
     .option('--offset <duration>', 'before (-1d) or after (+2h) the --at-field time')
     .option('--working-hours', 'move the time to the next working time (settings working-time)')
@@ -158,7 +157,7 @@ export function ruleCommands(program: Command, ctx: Context): void {
     )
       .option('--clear-if', 'remove the condition')
       .option('--immediately', 'run as soon as the stage is entered (no delay or date)')
-      .option('--no-working-hours', 'run at the time itself, working or not')
+      .option('--no-working-hours', 'keep the time itself, working or not')
       .option('--no-after-previous', 'start with the stage, not after the rule above'),
     ruleView,
   )
@@ -180,52 +179,7 @@ export function ruleCommands(program: Command, ctx: Context): void {
       });
     });
 
-  for (const [verb, enabled] of [
-    ['enable', true],
-    ['disable', false],
-  ] as const) {
-    withOutputOptions(
-      rule
-        .command(verb)
-        .description(
-          enabled
-            ? 'Switch a rule on (needs automation.edit)'
-            : 'Switch a rule off (needs automation.edit); its jobs that have not run are cancelled',
-        )
-        .argument('<id>', 'rule id'),
-      ruleView,
-    )
-      .addHelpText('after', examples(`crmctl rule ${verb} 3`))
-      .action(async (id, options) => {
-        const session = ctx.session('automation.edit');
-        const changed = session.write(() =>
-          setRuleEnabled(session, idOf(id, 'a rule id'), enabled),
-        );
-        await printChange(ctx, options, changed, ruleView, {
-          id: changed.id,
-          note: `Rule #${changed.id} is ${enabled ? 'on' : 'off'}`,
-        });
-      });
-  }
-
-  withOutputOptions(
-    rule
-      .command('remove')
-      .description(
-        'Remove a rule (needs automation.edit); its jobs that have not run are cancelled, its log stays',
-      )
-      .argument('<id>', 'rule id'),
-    ruleView,
-  )
-    .addHelpText('after', examples('crmctl rule remove 3'))
-    .action(async (id, options) => {
-      const session = ctx.session('automation.edit');
-      const removed = session.write(() => removeRule(session, idOf(id, 'a rule id')));
-      await printChange(ctx, options, removed, ruleView, {
-        id: removed.id,
-        note: `Removed rule #${removed.id}`,
-      });
-    });
+  ruleStateCommands(rule, ctx);
 
   withOutputOptions(
     rule

@@ -9,13 +9,12 @@ import {
   getTrigger,
   listTriggers,
   missingTriggerFlags,
-  removeTrigger,
-  setTriggerEnabled,
   type TriggerFlags,
   triggerEvents,
   updateTrigger,
 } from '../triggers.js';
 import { collectParam, idOf, triggerView } from './shared.js';
+import { triggerStateCommands } from './trigger-state.js';
 
 const eventView: View = {
   fields: ['name', 'description', 'triggerParams', 'eventParams'],
@@ -159,50 +158,7 @@ export function triggerCommands(program: Command, ctx: Context): void {
       });
     });
 
-  for (const [verb, enabled] of [
-    ['enable', true],
-    ['disable', false],
-  ] as const) {
-    withOutputOptions(
-      trigger
-        .command(verb)
-        .description(
-          enabled
-            ? 'Switch a trigger on (needs automation.edit)'
-            : 'Switch a trigger off (needs automation.edit)',
-        )
-        .argument('<id>', 'trigger id'),
-      triggerView,
-    )
-      .addHelpText('after', examples(`crmctl trigger ${verb} 2`))
-      .action(async (id, options) => {
-        const session = ctx.session('automation.edit');
-        const changed = session.write(() =>
-          setTriggerEnabled(session, idOf(id, 'a trigger id'), enabled),
-        );
-        await printChange(ctx, options, changed, triggerView, {
-          id: changed.id,
-          note: `Trigger #${changed.id} is ${enabled ? 'on' : 'off'}`,
-        });
-      });
-  }
-
-  withOutputOptions(
-    trigger
-      .command('remove')
-      .description('Remove a trigger (needs automation.edit); its log stays')
-      .argument('<id>', 'trigger id'),
-    triggerView,
-  )
-    .addHelpText('after', examples('crmctl trigger remove 2'))
-    .action(async (id, options) => {
-      const session = ctx.session('automation.edit');
-      const removed = session.write(() => removeTrigger(session, idOf(id, 'a trigger id')));
-      await printChange(ctx, options, removed, triggerView, {
-        id: removed.id,
-        note: `Removed trigger #${removed.id}`,
-      });
-    });
+  triggerStateCommands(trigger, ctx);
 
   withOutputOptions(
     trigger
