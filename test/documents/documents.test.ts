@@ -7,6 +7,8 @@ import {
   listDocuments,
 } from '../../src/documents/service.js';
 import { addItem } from '../../src/items/service.js';
+import { deleteMessagesOfItems, listMessages, queueMessage } from '../../src/outbox/service.js';
+import { addTask, deleteTasksOfItems, listTasks } from '../../src/tasks/service.js';
 import { effectsStore } from '../outbox/support.js';
 
 describe('documents', () => {
@@ -93,10 +95,6 @@ describe('documents', () => {
 describe('deleting what items left, for items deleted for good', () => {
   it('removes the tasks, messages and documents of those items only', async () => {
     const { session } = await effectsStore();
-    const { deleteTasksOfItems, addTask, listTasks } = await import('../../src/tasks/service.js');
-    const { deleteMessagesOfItems, queueMessage, listMessages } = await import(
-      '../../src/outbox/service.js'
-    );
     session.write(() => {
       for (const title of ['Gone', 'Kept']) addItem(session, { type: 'lead', title });
       for (const itemId of [1, 2]) {
