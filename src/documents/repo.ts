@@ -57,3 +57,9 @@ export function pagedDocuments(
       ),
   };
 }
+
+export function deleteRowsOfItems(db: Database, itemIds: readonly number[]): number {
+  return db
+    .prepare('DELETE FROM documents WHERE item_id IN (SELECT value FROM json_each(?))')
+    .run(JSON.stringify(itemIds)).changes;
+}

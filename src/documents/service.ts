@@ -7,6 +7,7 @@ import { checkDisplayText } from '../text.js';
 import {
   type DocumentHeadRow,
   type DocumentRow,
+  deleteRowsOfItems,
   insertDocumentRow,
   pagedDocuments,
   selectDocumentRow,
@@ -89,4 +90,15 @@ function head(row: DocumentRow | DocumentHeadRow): Omit<CrmDocument, 'body'> {
     createdAt: row.created_at,
     createdBy: row.created_by,
   };
+}
+
+/**
+ * Deletes the documents of items deleted for good (a purge of the recycle bin, a permanent
+ * delete): while an item is in the bin they stay, and find it again when it is restored.
+ */
+export function deleteDocumentsOfItems(session: Session, itemIds: readonly number[]): number {
+  session.requireWrite('deleting documents');
+  const deleted = deleteRowsOfItems(session.db, itemIds);
+  if (deleted > 0) session.changed();
+  return deleted;
 }

@@ -48,3 +48,9 @@ export function pagedOutbox(
   ]);
   return pagedListing<OutboxRow>(db, { table: 'outbox', where, orderBy: 'id' }, paging);
 }
+
+export function deleteRowsOfItems(db: Database, itemIds: readonly number[]): number {
+  return db
+    .prepare('DELETE FROM outbox WHERE item_id IN (SELECT value FROM json_each(?))')
+    .run(JSON.stringify(itemIds)).changes;
+}

@@ -3,7 +3,13 @@ import { recordChange } from '../history/service.js';
 import { type Listing, mapListing, type Paging } from '../listing.js';
 import { nowIso, type Session } from '../session.js';
 import { checkDisplayText } from '../text.js';
-import { insertOutboxRow, type OutboxRow, pagedOutbox, selectOutboxRow } from './repo.js';
+import {
+  deleteRowsOfItems,
+  insertOutboxRow,
+  type OutboxRow,
+  pagedOutbox,
+  selectOutboxRow,
+} from './repo.js';
 
 export const channels = ['sms', 'email'] as const;
 export type Channel = (typeof channels)[number];
@@ -135,4 +141,15 @@ export function checkMessageText(text: string, what: string, max: number): strin
 export function ruleOfCause(session: Session): number | null {
   const { cause } = session.actor;
   return cause.kind === 'rule' ? cause.id : null;
+}
+
+/**
+ * Deletes the outbox messages of items deleted for good (a purge of the recycle bin, a permanent
+ * delete): while an item is in the bin they stay, and find it again when it is restored.
+ */
+export function deleteMessagesOfItems(session: Session, itemIds: readonly number[]): number {
+  session.requireWrite('deleting outbox messages');
+  const deleted = deleteRowsOfItems(session.db, itemIds);
+  if (deleted > 0) session.changed();
+  return deleted;
 }

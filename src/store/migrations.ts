@@ -538,6 +538,8 @@ function schemaByVersion(): Set<string>[] {
   const names = new Set<string>();
   const byVersion = [new Set<string>()];
   for (const migration of migrations) {
+    // Numbers not used (yet) hold the schema of the version before.
+    for (let v = byVersion.length; v < migration.version; v++) byVersion[v] = new Set(names);
     const sql = 'sql' in migration ? migration.sql.replace(/--[^\n]*/g, '') : '';
     for (const [, verb, name = ''] of sql.matchAll(
       /\b(CREATE|DROP)\s+(?:UNIQUE\s+)?(?:TABLE|INDEX|VIEW|TRIGGER)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?["`]?(\w+)/gi,

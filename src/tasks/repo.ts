@@ -69,3 +69,9 @@ export function pagedTasks(db: Database, filter: TaskFilter, paging: Paging): Li
   ]);
   return pagedListing<TaskRow>(db, { table: 'tasks', where, orderBy: 'id' }, paging);
 }
+
+export function deleteRowsOfItems(db: Database, itemIds: readonly number[]): number {
+  return db
+    .prepare('DELETE FROM tasks WHERE item_id IN (SELECT value FROM json_each(?))')
+    .run(JSON.stringify(itemIds)).changes;
+}

@@ -8,6 +8,7 @@ import { nowIso, type Session } from '../session.js';
 import { checkDisplayText } from '../text.js';
 import { getUser } from '../users/service.js';
 import {
+  deleteRowsOfItems,
   insertTaskRow,
   markTaskDone,
   pagedTasks,
@@ -167,4 +168,15 @@ function toTask(row: TaskRow): Task {
     completedAt: row.completed_at,
     completedBy: row.completed_by,
   };
+}
+
+/**
+ * Deletes the tasks of items deleted for good (a purge of the recycle bin, a permanent
+ * delete): while an item is in the bin they stay, and find it again when it is restored.
+ */
+export function deleteTasksOfItems(session: Session, itemIds: readonly number[]): number {
+  session.requireWrite('deleting tasks');
+  const deleted = deleteRowsOfItems(session.db, itemIds);
+  if (deleted > 0) session.changed();
+  return deleted;
 }

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createDocument } from '../../src/automation/actions/create-document.js';
-import { addDocument, getDocument, listDocuments } from '../../src/documents/service.js';
+import {
+  addDocument,
+  deleteDocumentsOfItems,
+  getDocument,
+  listDocuments,
+} from '../../src/documents/service.js';
 import { addItem } from '../../src/items/service.js';
+import { deleteMessagesOfItems, listMessages, queueMessage } from '../../src/outbox/service.js';
+import { addTask, deleteTasksOfItems, listTasks } from '../../src/tasks/service.js';
 import { effectsStore } from '../outbox/support.js';
 
 describe('documents', () => {
@@ -82,5 +89,29 @@ describe('documents', () => {
         { pipelineId: 1, stageId: 1 },
       ),
     ).toThrow(/--param name/);
+  });
+});
+
+describe('deleting what items left, for items deleted for good', () => {
+  it('removes the tasks, messages and documents of those items only', async () => {
+    const { session } = await effectsStore();
+    session.write(() => {
+      for (const title of ['Gone', 'Kept']) addItem(session, { type: 'lead', title });
+      for (const itemId of [1, 2]) {
+        addTask(session, { itemId, title: 't' });
+        queueMessage(session, { channel: 'sms', to: '+442079460958', text: 'x', itemId });
+        addDocument(session, { name: 'd', body: 'b', itemId });
+      }
+    });
+    const deleted = session.write(() => [
+      deleteTasksOfItems(session, [1]),
+      deleteMessagesOfItems(session, [1]),
+      deleteDocumentsOfItems(session, [1, 99]),
+    ]);
+    expect(deleted).toEqual([1, 1, 1]);
+    expect([...listTasks(session).rows].map((t) => t.itemId)).toEqual([2]);
+    expect([...listMessages(session).rows].map((m) => m.itemId)).toEqual([2]);
+    expect([...listDocuments(session).rows].map((d) => d.itemId)).toEqual([2]);
+    expect(() => deleteTasksOfItems(session, [2])).toThrow(/inside session\.write/);
   });
 });
