@@ -19,6 +19,7 @@ import {
   purgeBinEntries,
   selectBinEntriesOfOperation,
   selectBinEntry,
+  selectBinEntryOf,
   selectBinIdOf,
   selectBinSetting,
   upsertBinSetting,
@@ -518,7 +519,8 @@ export function fateOf(
   record: BinRecord,
   deletedIn: number,
 ): { restoredBy: number | null } | { purged: true } | undefined {
-  if (selectBinIdOf(session.db, record.kind, record.id) !== undefined) return undefined;
+  if (selectBinEntryOf(session.db, record.kind, record.id)?.operation_id === deletedIn)
+    return undefined;
   const restored = listHistory(session, { entity: { type: record.kind, id: record.id } }).filter(
     (h) => h.action === 'restored' && h.changes.deletedIn === deletedIn,
   );
@@ -584,7 +586,7 @@ export interface PurgeResult {
 
 /** The time before which entries are purged, at the session's clock. */
 export function purgeLimit(session: Session, olderThanMs: number | undefined): string {
-  if (olderThanMs === undefined) return new Date(8.64e15).toISOString();
+  if (olderThanMs === undefined) return '9999-12-31T23:59:59.999Z';
   return new Date(session.clock.now().getTime() - olderThanMs).toISOString();
 }
 
