@@ -183,3 +183,18 @@ describe('item add-to-exceptions', () => {
     expect(refused.stderr).toMatch(/exceptions\.edit/);
   });
 });
+
+describe('item add-to-exceptions --comment', () => {
+  it('a comment the list cannot take refuses the whole thing (exit 2), nothing deleted', async () => {
+    const cli = await seeded();
+    const before = await state(cli);
+    const refused = await cli(['item', 'add-to-exceptions', '1', '--comment', 'a\0b']);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toMatch(/the comment cannot be used/);
+    expect(await state(cli)).toEqual(before);
+    const custom = await ok(cli, ['item', 'add-to-exceptions', '1', '--comment', 'spam; really']);
+    expect(custom.exitCode).toBe(0);
+    const comments = (await ok(cli, ['exceptions', 'list', '--json'])).json<{ comment: string }[]>();
+    expect(comments.map((c) => c.comment)).toEqual(['spam; really', 'spam; really', 'spam; really']);
+  });
+});
