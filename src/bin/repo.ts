@@ -19,6 +19,14 @@ export interface BinRow {
 
 export type NewBinRow = Omit<BinRow, 'id'>;
 
+/**
+ * Pages through read() instead of the memory map for the rest of this connection: a bulk delete
+ * or purge touches much of the store, and mapped pages would count towards this process's memory.
+ */
+export function writeWithoutMemoryMap(db: Database): void {
+  db.pragma('mmap_size = 0');
+}
+
 export function insertBinEntry(db: Database, row: NewBinRow, keys: readonly string[]): number {
   const id = Number(
     statement(
@@ -126,6 +134,7 @@ export function purgeBinEntries(
   db: Database,
   filter: { before: string; limit?: number },
 ): { purged: number; examples: number[] } {
+  writeWithoutMemoryMap(db);
   const examples = db
     .prepare('SELECT id FROM bin_entries WHERE deleted_at < ? ORDER BY deleted_at, id LIMIT ?')
     .pluck()

@@ -23,6 +23,7 @@ import {
   selectBinIdOf,
   selectBinSetting,
   upsertBinSetting,
+  writeWithoutMemoryMap,
 } from './repo.js';
 
 export type { BinKind, BinRecord } from './contributor.js';
@@ -142,6 +143,7 @@ export function deleteRecords(
     }
   }
   const total = [...byKind.values()].reduce((sum, ids) => sum + ids.length, 0);
+  if (total > batchSize) writeWithoutMemoryMap(session.db);
   const operationId = session.operation();
   const result: DeleteResult = {
     operationId,
