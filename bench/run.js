@@ -1,10 +1,17 @@
 // `npm run bench [name…]`: runs the benchmarks (all by default) and writes bench/results/*.json.
 import { runAutomation } from './automation.js';
+import { runBin } from './bin.js';
 import { runImport } from './import.js';
 import { runLists } from './lists.js';
 import { runStartup } from './startup.js';
 
-const benchmarks = { startup: runStartup, import: runImport, lists: runLists, automation: runAutomation };
+const benchmarks = {
+  startup: runStartup,
+  import: runImport,
+  lists: runLists,
+  automation: runAutomation,
+  bin: runBin,
+};
 const wanted = process.argv.slice(2);
 const names = wanted.length ? wanted : Object.keys(benchmarks);
 for (const name of names) {

@@ -1,5 +1,5 @@
 import { contactDetailsOf, getCompany, getContact } from '../contacts/service.js';
-import { ConflictError } from '../errors.js';
+import { ConflictError, UsageError } from '../errors.js';
 import { addExceptions, type ExceptionEntry } from '../exceptions/service.js';
 import { getItem, otherItemsLinkedTo } from '../items/service.js';
 import type { Session } from '../session.js';
@@ -75,6 +75,8 @@ export function addItemToExceptions(
     entries: values.map((value) => `${value};${comment}`),
     source: options.source,
   });
+  const [rejected] = listed.rejected;
+  if (rejected) throw new UsageError(`the comment cannot be used: ${rejected.message}; nothing was changed`);
   const records: BinRecord[] = [{ kind: 'item', id: item.id }];
   const kept: AddItemToExceptionsResult['kept'] = [];
   if (contact) {

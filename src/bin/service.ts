@@ -19,9 +19,11 @@ import {
   purgeBinEntries,
   selectBinEntriesOfOperation,
   selectBinEntry,
+  selectBinEntryOf,
   selectBinIdOf,
   selectBinSetting,
   upsertBinSetting,
+  prepareBulkWrite,
 } from './repo.js';
 
 export type { BinKind, BinRecord } from './contributor.js';
@@ -118,14 +120,6 @@ export function deleteRecords(
     const key = named(record);
     if (seen.has(key)) continue;
     seen.add(key);
-    if (!ownerOf(record.kind).exists?.(session, record.kind, record.id)) {
-      const inBin = selectBinIdOf(session.db, record.kind, record.id);
-      throw new NotFoundError(
-        inBin === undefined
-          ? `no ${record.kind} with id ${record.id} (see crmctl ${record.kind} list)`
-          : `${named(record)} is in the recycle bin already (entry ${inBin})`,
-      );
-    }
     byKind.get(record.kind)?.push(record.id);
   }
   if (options.withItems) {
@@ -141,6 +135,7 @@ export function deleteRecords(
     }
   }
   const total = [...byKind.values()].reduce((sum, ids) => sum + ids.length, 0);
+  if (total > batchSize) prepareBulkWrite(session.db);
   const operationId = session.operation();
   const result: DeleteResult = {
     operationId,
@@ -181,6 +176,9 @@ function deleteBatch(
   const contributors = contributorsOf(kind);
   const owner = ownerOf(kind);
   const captured = contributors.map((c) => [c, c.capture(session, kind, ids)] as const);
+  const rows = captured.find(([c]) => c === owner)?.[1];
+  const missing = ids.find((id) => !rows?.has(id));
+  if (missing !== undefined) throw notFound(session, { kind, id: missing });
   const at = nowIso(session);
   for (const id of ids) {
     const snapshot: Record<string, unknown> = {};
@@ -229,6 +227,16 @@ function deleteBatch(
     }
   }
   for (const contributor of [...contributors].reverse()) contributor.remove(session, kind, ids);
+}
+
+/** A record to delete that is not there: in the bin already, or never made (or gone for good). */
+function notFound(session: Session, record: BinRecord): NotFoundError {
+  const inBin = selectBinIdOf(session.db, record.kind, record.id);
+  return new NotFoundError(
+    inBin === undefined
+      ? `no ${record.kind} with id ${record.id} (see crmctl ${record.kind} list)`
+      : `${named(record)} is in the recycle bin already (entry ${inBin})`,
+  );
 }
 
 /** Each entry's `related`: the records it links to, or that link to it, deleted in the same call. */
@@ -518,7 +526,8 @@ export function fateOf(
   record: BinRecord,
   deletedIn: number,
 ): { restoredBy: number | null } | { purged: true } | undefined {
-  if (selectBinIdOf(session.db, record.kind, record.id) !== undefined) return undefined;
+  if (selectBinEntryOf(session.db, record.kind, record.id)?.operation_id === deletedIn)
+    return undefined;
   const restored = listHistory(session, { entity: { type: record.kind, id: record.id } }).filter(
     (h) => h.action === 'restored' && h.changes.deletedIn === deletedIn,
   );
@@ -584,7 +593,7 @@ export interface PurgeResult {
 
 /** The time before which entries are purged, at the session's clock. */
 export function purgeLimit(session: Session, olderThanMs: number | undefined): string {
-  if (olderThanMs === undefined) return new Date(8.64e15).toISOString();
+  if (olderThanMs === undefined) return '9999-12-31T23:59:59.999Z';
   return new Date(session.clock.now().getTime() - olderThanMs).toISOString();
 }
 

@@ -17,16 +17,47 @@ async function state(cli: Cli) {
   const items = (await ok(cli, ['item', 'list', '--json'])).json();
   const contacts = (await ok(cli, ['contact', 'list', '--json'])).json();
   const companies = (await ok(cli, ['company', 'list', '--json'])).json();
-  const exceptions = (await ok(cli, ['exceptions', 'list', '--json'])).json<any[]>().map((e) => e.value);
+  const exceptions = (await ok(cli, ['exceptions', 'list', '--json']))
+    .json<any[]>()
+    .map((e) => e.value);
   const bin = (await ok(cli, ['recycle-bin', 'list', '--json'])).json();
   return { items, contacts, companies, exceptions, bin };
 }
 
 async function seeded() {
   const { cli } = await newStore({ now });
-  await ok(cli, ['contact', 'add', '--name', 'Anna', '--phone', '+44 20 7946 0958', '--email', 'anna@example.com']);
-  await ok(cli, ['company', 'add', '--name', 'Oak', '--email', 'info@oak.example', '--contact', '1']);
-  await ok(cli, ['item', 'add', '--type', 'deal', '--title', 'Spam deal', '--contact', '1', '--company', '1']);
+  await ok(cli, [
+    'contact',
+    'add',
+    '--name',
+    'Anna',
+    '--phone',
+    '+44 20 7946 0958',
+    '--email',
+    'anna@example.com',
+  ]);
+  await ok(cli, [
+    'company',
+    'add',
+    '--name',
+    'Oak',
+    '--email',
+    'info@oak.example',
+    '--contact',
+    '1',
+  ]);
+  await ok(cli, [
+    'item',
+    'add',
+    '--type',
+    'deal',
+    '--title',
+    'Spam deal',
+    '--contact',
+    '1',
+    '--company',
+    '1',
+  ]);
   return cli;
 }
 
@@ -48,12 +79,18 @@ describe('item add-to-exceptions', () => {
     expect(after.items).toEqual([]);
     expect(after.contacts).toEqual([]);
     expect(after.companies).toEqual([]);
-    expect(added.stderr).toMatch(/3 of 3 value\(s\) added to the exceptions list; moved item 1, contact 1, company 1/);
-    expect(undone.stderr).toMatch(/exceptions: removed 3 entries it added; recycle-bin: restored 3 records/);
+    expect(added.stderr).toMatch(
+      /3 of 3 value\(s\) added to the exceptions list; moved item 1, contact 1, company 1/,
+    );
+    expect(undone.stderr).toMatch(
+      /exceptions: removed 3 entries it added; recycle-bin: restored 3 records/,
+    );
     const entries = (await ok(cli, ['exceptions', 'list', '--source', 'item', '--json'])).json();
     expect(entries).toEqual([]);
     // Seed 000: history records that the deal and its contact were deleted.
-    const history = (await ok(cli, ['history', '--json'])).json<{ action: string; entity: { type: string } }[]>();
+    const history = (await ok(cli, ['history', '--json'])).json<
+      { action: string; entity: { type: string } }[]
+    >();
     const deletions = history.filter((h) => h.action === 'deleted').map((h) => h.entity.type);
     expect(deletions).toEqual(['item', 'contact', 'company']);
   });
@@ -78,7 +115,18 @@ describe('item add-to-exceptions', () => {
 
   it('a lead: its own values only, and its contact stays', async () => {
     const cli = await seeded();
-    await ok(cli, ['item', 'add', '--type', 'lead', '--title', 'Spam lead', '--phone', '+44 7911 123456', '--contact', '1']);
+    await ok(cli, [
+      'item',
+      'add',
+      '--type',
+      'lead',
+      '--title',
+      'Spam lead',
+      '--phone',
+      '+44 7911 123456',
+      '--contact',
+      '1',
+    ]);
     const { after } = await addAndUndo(cli, '2');
     expect(after.exceptions).toEqual(['+447911123456']);
     expect(after.contacts).toHaveLength(1);
@@ -90,7 +138,9 @@ describe('item add-to-exceptions', () => {
     await ok(cli, ['exceptions', 'add', 'anna@example.com;listed by hand']);
     const { after } = await addAndUndo(cli, '1');
     expect(after.exceptions).toHaveLength(3);
-    expect((await ok(cli, ['exceptions', 'list', '--json'])).json<any[]>().map((e) => e.comment)).toEqual(['listed by hand']);
+    expect(
+      (await ok(cli, ['exceptions', 'list', '--json'])).json<any[]>().map((e) => e.comment),
+    ).toEqual(['listed by hand']);
   });
 
   it('nothing to add: exit 5 with a clear message, nothing changed', async () => {
@@ -99,7 +149,9 @@ describe('item add-to-exceptions', () => {
     const before = await state(cli);
     const refused = await cli(['item', 'add-to-exceptions', '2']);
     expect(refused.exitCode).toBe(5);
-    expect(refused.stderr).toMatch(/nothing to add to the exceptions list: deal 2 "Nobody": neither it nor its contact or company has a phone or email/);
+    expect(refused.stderr).toMatch(
+      /nothing to add to the exceptions list: deal 2 "Nobody": neither it nor its contact or company has a phone or email/,
+    );
     expect(await state(cli)).toEqual(before);
     expect((await cli(['item', 'add-to-exceptions', '99'])).exitCode).toBe(4);
   });
@@ -107,8 +159,14 @@ describe('item add-to-exceptions', () => {
   it('--dry-run reports it and changes nothing; restore --with-related is the other way back', async () => {
     const cli = await seeded();
     const before = await state(cli);
-    const dry = (await ok(cli, ['item', 'add-to-exceptions', '1', '--dry-run', '--json'])).json<any>();
-    expect(dry).toMatchObject({ dryRun: true, operationId: null, values: ['+442079460958', 'anna@example.com', 'info@oak.example'] });
+    const dry = (
+      await ok(cli, ['item', 'add-to-exceptions', '1', '--dry-run', '--json'])
+    ).json<any>();
+    expect(dry).toMatchObject({
+      dryRun: true,
+      operationId: null,
+      values: ['+442079460958', 'anna@example.com', 'info@oak.example'],
+    });
     expect(await state(cli)).toEqual(before);
     await ok(cli, ['item', 'add-to-exceptions', '1']);
     await ok(cli, ['recycle-bin', 'restore', '1', '--with-related']);
@@ -123,5 +181,20 @@ describe('item add-to-exceptions', () => {
     const refused = await cli(['item', 'add-to-exceptions', '1'], { as: 'emma' });
     expect(refused.exitCode).toBe(6);
     expect(refused.stderr).toMatch(/exceptions\.edit/);
+  });
+});
+
+describe('item add-to-exceptions --comment', () => {
+  it('a comment the list cannot take refuses the whole thing (exit 2), nothing deleted', async () => {
+    const cli = await seeded();
+    const before = await state(cli);
+    const refused = await cli(['item', 'add-to-exceptions', '1', '--comment', 'a\0b']);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toMatch(/the comment cannot be used/);
+    expect(await state(cli)).toEqual(before);
+    const custom = await ok(cli, ['item', 'add-to-exceptions', '1', '--comment', 'spam; really']);
+    expect(custom.exitCode).toBe(0);
+    const comments = (await ok(cli, ['exceptions', 'list', '--json'])).json<{ comment: string }[]>();
+    expect(comments.map((c) => c.comment)).toEqual(['spam; really', 'spam; really', 'spam; really']);
   });
 });

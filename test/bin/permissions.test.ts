@@ -27,7 +27,9 @@ async function store() {
 describe('who sees, restores and purges the recycle bin', () => {
   it('an employee sees only their own deletions and cannot ask for another’s (exit 6 naming bin.manage)', async () => {
     const run = await store();
-    const own = (await run(['recycle-bin', 'list', '--json'], 'emma')).json<{ entityId: number }[]>();
+    const own = (await run(['recycle-bin', 'list', '--json'], 'emma')).json<
+      { entityId: number }[]
+    >();
     expect(own.map((e) => e.entityId)).toEqual([1]);
     for (const argv of [
       ['recycle-bin', 'list', '--deleted-by', 'eric'],
@@ -44,9 +46,13 @@ describe('who sees, restores and purges the recycle bin', () => {
 
   it('a role with bin.manage sees and restores everyone’s, but cannot purge; bin.purge can', async () => {
     const run = await store();
-    const all = (await run(['recycle-bin', 'list', '--json'], 'sue')).json<{ deletedBy: string }[]>();
+    const all = (await run(['recycle-bin', 'list', '--json'], 'sue')).json<
+      { deletedBy: string }[]
+    >();
     expect(all.map((e) => e.deletedBy)).toEqual(['emma', 'eric']);
-    expect((await run(['recycle-bin', 'list', '--deleted-by', 'ERIC', '--json'], 'sue')).json()).toHaveLength(1);
+    expect(
+      (await run(['recycle-bin', 'list', '--deleted-by', 'ERIC', '--json'], 'sue')).json(),
+    ).toHaveLength(1);
     expect((await run(['recycle-bin', 'show', '2', '--json'], 'sue')).exitCode).toBe(0);
     for (const argv of [
       ['recycle-bin', 'purge', '--yes'],
@@ -66,7 +72,9 @@ describe('who sees, restores and purges the recycle bin', () => {
 
   it('undo of another’s delete by an employee is refused like a restore', async () => {
     const run = await store();
-    const ops = (await run(['operation', 'list', '--json'])).json<{ id: number; actor: string; kind: string }[]>();
+    const ops = (await run(['operation', 'list', '--json'])).json<
+      { id: number; actor: string; kind: string }[]
+    >();
     const erics = ops.find((o) => o.actor === 'eric' && o.kind === 'item-delete');
     const refused = await run(['undo', String(erics?.id)], 'emma');
     expect(refused.exitCode).toBe(6);

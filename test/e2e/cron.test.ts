@@ -159,10 +159,11 @@ describe("the README's cron section", () => {
     const prepared = await sh(here(setup.join('\n')), person);
     expect(prepared, 'the setup lines').toMatchObject({ code: 0 });
     const store = here(crontabEnv.CRMCTL_DB ?? `${dataRoot}/crm.db`);
-    const crm = (args: string[]) =>
+    const crm = (args: string[], more: Record<string, string> = {}) =>
       sh(['crmctl', ...args].map((a) => `'${a.replaceAll("'", `'\\''`)}'`).join(' '), {
         ...person,
         CRMCTL_DB: store,
+        ...more,
       });
 
     // Deals for the monthly move: two unpaid in the default deal pipeline's "Final invoice",
@@ -196,6 +197,16 @@ describe("the README's cron section", () => {
     const unpaid = [await deal('Oak table', 'Final invoice'), await deal('Sofa', 'Final invoice')];
     const fresh = await deal('Chair', 'New');
     const wholesale = await deal('Pallet of chairs', 'Final invoice', 'Wholesale');
+
+    // For the nightly cleanup: one item deleted 40 days ago (past the 30-day retention), one today.
+    const binned = async (title: string, daysAgo: number) => {
+      const at = { CRMCTL_NOW: new Date(Date.now() - daysAgo * 86_400_000).toISOString() };
+      const added = await crm(['item', 'add', '--title', title], at);
+      expect(added, title).toMatchObject({ code: 0 });
+      expect(await crm(['item', 'delete', added.stdout.trim()], at)).toMatchObject({ code: 0 });
+    };
+    await binned('Old mistake', 40);
+    await binned('Fresh mistake', 0);
 
     // cron's environment, then the crontab's NAME=value lines.
     const cronEnv = {
@@ -235,6 +246,26 @@ describe("the README's cron section", () => {
     expect(log.filter((entry) => 'moved' in entry)).toEqual([
       expect.objectContaining({ dryRun: false, moved: 2 }),
     ]);
+
+    // "the nightly cleanup: purge the recycle bin past its retention": the old entry went, the
+    // fresh one stays; run again, it finds nothing to do (twice is once).
+    const cleanupJob = jobs.find((job) => job.command.includes(' cleanup '));
+    expect(cleanupJob, 'the nightly cleanup').toBeDefined();
+    expect(log.filter((entry) => 'tasks' in entry)).toEqual([
+      expect.objectContaining({ dryRun: false, tasks: { bin: { purged: 1, retentionDays: 30 } } }),
+    ]);
+    const bin = await crm(['recycle-bin', 'list', '--json']);
+    expect((JSON.parse(bin.stdout) as { title: string }[]).map((e) => e.title)).toEqual([
+      'Fresh mistake',
+    ]);
+    if (cleanupJob) {
+      expect(await sh(here(cleanupJob.command), cronEnv, cleanupJob.stdin)).toMatchObject({
+        code: 0,
+        stderr: '',
+      });
+      const again = readFileSync(join(data, 'logs', 'nightly.log'), 'utf8').trimEnd().split('\n');
+      expect(JSON.parse(again.at(-1) ?? '{}')).toMatchObject({ tasks: { bin: { purged: 0 } } });
+    }
 
     // "an online backup named by the date": a store that checks out, holding the moved deals.
     const backupJob = jobs.findIndex((job) => job.command.includes(' db backup '));
