@@ -367,6 +367,8 @@ describe('pipeline show', () => {
     const { cli } = await newStore({ now });
     await cli(['item', 'add', '--type', 'invoice', '--title', 'i1', '--stage', 'Sent']);
     const pipeline = await showPipeline(cli, undefined, 'invoice');
+    // Each stage's automation too (pipeline show draws it): none here.
+    const none = { triggers: [], rules: [] };
     expect(pipeline).toEqual({
       id: 4,
       type: 'invoice',
@@ -374,10 +376,10 @@ describe('pipeline show', () => {
       isDefault: true,
       createdAt: now,
       stages: [
-        { id: 17, pipelineId: 4, name: 'New', position: 0, semantic: 'process', items: 0 },
-        { id: 18, pipelineId: 4, name: 'Sent', position: 1, semantic: 'process', items: 1 },
-        { id: 19, pipelineId: 4, name: 'Paid', position: 2, semantic: 'success', items: 0 },
-        { id: 20, pipelineId: 4, name: 'Cancelled', position: 3, semantic: 'failure', items: 0 },
+        { id: 17, pipelineId: 4, name: 'New', position: 0, semantic: 'process', items: 0, ...none },
+        { id: 18, pipelineId: 4, name: 'Sent', position: 1, semantic: 'process', items: 1, ...none },
+        { id: 19, pipelineId: 4, name: 'Paid', position: 2, semantic: 'success', items: 0, ...none },
+        { id: 20, pipelineId: 4, name: 'Cancelled', position: 3, semantic: 'failure', items: 0, ...none },
       ],
     });
     expect(
