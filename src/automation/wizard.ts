@@ -2,7 +2,9 @@ import type { Prompter } from '../cli/prompter.js';
 import { parseDuration } from '../clock.js';
 import { customFieldPrefix, itemFields, parseCondition } from './condition.js';
 import { CUSTOM_FIELD_NAME } from './condition-parse.js';
+import type { RuleFlags } from './rules.js';
 import { checkTemplate } from './template.js';
+import type { TriggerFlags } from './triggers.js';
 
 /**
  * The wizard of `rule add` / `trigger add` (DESIGN §8 Interaction): with flags missing on a
@@ -12,34 +14,9 @@ import { checkTemplate } from './template.js';
  * data (WizardChoices), so it runs in tests without a terminal or a store.
  */
 
-/** The flags of `rule add` (the engine's RuleFlags). */
-export interface WizardRuleFlags {
-  pipeline?: string;
-  type?: string;
-  stage?: string;
-  action?: string;
-  params?: Record<string, string>;
-  if?: string;
-  delay?: string;
-  atField?: string;
-  offset?: string;
-  workingHours?: boolean;
-  afterPrevious?: boolean;
-  name?: string;
-  disabled?: boolean;
-}
-
-/** The flags of `trigger add` (the engine's TriggerFlags). */
-export interface WizardTriggerFlags {
-  pipeline?: string;
-  type?: string;
-  stage?: string;
-  on?: string;
-  params?: Record<string, string>;
-  if?: string;
-  allowBack?: boolean;
-  name?: string;
-}
+/** The flags of `rule add` and `trigger add`, as the engine's commands take them. */
+export type WizardRuleFlags = RuleFlags;
+export type WizardTriggerFlags = TriggerFlags;
 
 export interface WizardPipeline {
   id: number;

@@ -11,24 +11,17 @@ async function store() {
     return result;
   };
   await ok(['pipeline', 'add', 'Loop', '--stages', 'New,Check,Won:success,Lost:failure']);
-  return { cli, ok };
+  const rule = (stage: string, action: string, ...more: string[]) =>
+    ok(['rule', 'add', '--pipeline', 'Loop', '--stage', stage, '--action', action, ...more]);
+  const trigger = (stage: string, on: string, ...more: string[]) =>
+    ok(['trigger', 'add', '--pipeline', 'Loop', '--stage', stage, '--on', on, ...more]);
+  return { cli, ok, rule, trigger };
 }
 
 describe('crmctl rule lint', () => {
   it('exits 0 and says so when nothing is wrong', async () => {
-    const { cli, ok } = await store();
-    await ok([
-      'rule',
-      'add',
-      '--pipeline',
-      'Loop',
-      '--stage',
-      'New',
-      '--action',
-      'add-comment',
-      '--param',
-      'text=Hi {{title}}',
-    ]);
+    const { cli, rule } = await store();
+    await rule('New', 'add-comment', '--param', 'text=Hi {{title}}');
     const clean = await cli(['rule', 'lint']);
     expect(clean).toMatchObject({ exitCode: 0, stdout: '' });
     expect(clean.stderr).toMatch(/^No warnings, \d+ pipelines checked\n$/);
@@ -36,43 +29,10 @@ describe('crmctl rule lint', () => {
   });
 
   it('reports a ping-pong loop and a manual-only stage, exit 3, with codes and ids under -o json', async () => {
-    const { cli, ok } = await store();
-    await ok([
-      'rule',
-      'add',
-      '--pipeline',
-      'Loop',
-      '--stage',
-      'New',
-      '--action',
-      'change-stage',
-      '--param',
-      'stage=Check',
-    ]);
-    await ok([
-      'rule',
-      'add',
-      '--pipeline',
-      'Loop',
-      '--stage',
-      'Check',
-      '--action',
-      'change-stage',
-      '--param',
-      'stage=New',
-    ]);
-    await ok([
-      'rule',
-      'add',
-      '--pipeline',
-      'Loop',
-      '--stage',
-      'Won',
-      '--action',
-      'add-comment',
-      '--param',
-      'text=won',
-    ]);
+    const { cli, rule } = await store();
+    await rule('New', 'change-stage', '--param', 'stage=Check');
+    await rule('Check', 'change-stage', '--param', 'stage=New');
+    await rule('Won', 'add-comment', '--param', 'text=won');
     const found = await cli(['rule', 'lint', '--pipeline', 'Loop', '-o', 'json']);
     expect(found.exitCode).toBe(3);
     const findings =
@@ -121,34 +81,9 @@ describe('crmctl rule lint', () => {
   });
 
   it('reports a trigger on field-changed whose own stage sets the field it watches', async () => {
-    const { cli, ok } = await store();
-    await ok([
-      'trigger',
-      'add',
-      '--pipeline',
-      'Loop',
-      '--stage',
-      'Check',
-      '--on',
-      'field-changed',
-      '--param',
-      'fields=priority',
-      '--allow-back',
-    ]);
-    await ok([
-      'rule',
-      'add',
-      '--pipeline',
-      'Loop',
-      '--stage',
-      'Check',
-      '--action',
-      'set-field',
-      '--param',
-      'field=priority',
-      '--param',
-      'value=high',
-    ]);
+    const { cli, rule, trigger } = await store();
+    await trigger('Check', 'field-changed', '--param', 'fields=priority', '--allow-back');
+    await rule('Check', 'set-field', '--param', 'field=priority', '--param', 'value=high');
     const found = await cli(['rule', 'lint', '--pipeline', 'Loop', '--json']);
     expect(found.exitCode).toBe(3);
     expect(found.json<{ code: string; ruleId: number; triggerId: number }[]>()).toMatchObject([
@@ -157,23 +92,17 @@ describe('crmctl rule lint', () => {
   });
 
   it('reports a rule timed on a custom date field and a template field no item has', async () => {
-    const { cli, ok } = await store();
+    const { cli, ok, rule } = await store();
     await ok(['item', 'add', '--pipeline', 'Loop', '--title', 'a', '--field', 'colour=oak']);
-    await ok([
-      'rule',
-      'add',
-      '--pipeline',
-      'Loop',
-      '--stage',
+    await rule(
       'New',
-      '--action',
       'add-comment',
       '--param',
       'text={{fields.colour}} {{fields.size}}',
       '--at-field',
       'deadline',
       '--offset=-1d',
-    ]);
+    );
     const found = await cli(['rule', 'lint', '--pipeline', 'Loop', '--json']);
     expect(found.json<{ code: string; message: string }[]>().map((f) => f.code)).toEqual([
       'empty-date-field',
