@@ -321,6 +321,21 @@ export function lintAutomation(
     }
   }
   const unknownCustom = (field: string) => field.startsWith(customFieldPrefix) && !known.has(field);
+  const conditionReads = (
+    stage: StageAutomation,
+    who: string,
+    ids: { ruleId?: number; triggerId?: number },
+    fields: readonly string[],
+  ) => {
+    for (const field of fields.filter(unknownCustom)) {
+      add(
+        'unknown-condition-field',
+        stage,
+        ids,
+        `${who}: its condition reads ${field}, but no item of this pipeline has it and no rule sets it, so it is always empty`,
+      );
+    }
+  };
 
   automation.stages.forEach((stage, index) => {
     for (const trigger of enabledTriggers(stage)) {
@@ -341,15 +356,8 @@ export function lintAutomation(
             : `trigger #${trigger.id} on ${quoted(stage.name)} ${what}: the item is already there, so that change never moves it; put the rule on an earlier stage or stop watching the field`,
         );
       }
-      for (const field of trigger.conditionFields) {
-        if (!unknownCustom(field)) continue;
-        add(
-          'unknown-condition-field',
-          stage,
-          { triggerId: trigger.id },
-          `trigger #${trigger.id}: its condition reads ${field}, but no item of this pipeline has it and no rule sets it, so it is always empty`,
-        );
-      }
+      const who = `trigger #${trigger.id}`;
+      conditionReads(stage, who, { triggerId: trigger.id }, trigger.conditionFields);
     }
 
     for (const rule of enabledRules(stage)) {
@@ -387,15 +395,7 @@ export function lintAutomation(
           );
         }
       }
-      for (const field of rule.conditionFields) {
-        if (!unknownCustom(field)) continue;
-        add(
-          'unknown-condition-field',
-          stage,
-          { ruleId: rule.id },
-          `rule #${rule.id}: its condition reads ${field}, but no item of this pipeline has it and no rule sets it, so it is always empty`,
-        );
-      }
+      conditionReads(stage, `rule #${rule.id}`, { ruleId: rule.id }, rule.conditionFields);
     }
   });
   const order = new Map(automation.stages.map((s, i) => [s.id, i]));
