@@ -69,7 +69,10 @@ export function ruleLintCommand(rule: CommandUnknownOpts, ctx: Context): void {
         options.pipeline !== undefined
           ? [getPipeline(session, options.pipeline, options.type)]
           : listPipelines(session, options.type);
-      const findings = pipelines.flatMap((pipeline) => lintPipeline(session, pipeline, ignore));
+      const fieldsOfType = new Map<string, string[]>();
+      const findings = pipelines.flatMap((pipeline) =>
+        lintPipeline(session, pipeline, ignore, fieldsOfType),
+      );
       await printList(ctx, findings, options, lintView);
       const checked = `${pipelines.length} pipeline${pipelines.length === 1 ? '' : 's'} checked`;
       if (findings.length > 0) {

@@ -97,14 +97,23 @@ export function customFieldsOfType(session: Session, type: string): string[] {
   return [...names].sort();
 }
 
-/** `rule lint` of one pipeline, against the store's custom fields and the action types. */
+/**
+ * `rule lint` of one pipeline, against the custom fields of its type's items (read once per type
+ * when `fieldsOfType` is shared between calls) and the action types' template parameters.
+ */
 export function lintPipeline(
   session: Session,
   pipeline: Pipeline,
   ignore: readonly LintCode[] = [],
+  fieldsOfType: Map<string, string[]> = new Map(),
 ): LintFinding[] {
+  let customFields = fieldsOfType.get(pipeline.type);
+  if (!customFields) {
+    customFields = customFieldsOfType(session, pipeline.type);
+    fieldsOfType.set(pipeline.type, customFields);
+  }
   return lintAutomation(pipelineAutomation(session, pipeline), {
-    customFields: customFieldsOfType(session, pipeline.type),
+    customFields,
     templateParameters: (action) =>
       actionTypeNamed(action)
         ?.parameters.filter((p) => p.template)

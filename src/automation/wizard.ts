@@ -58,13 +58,18 @@ export interface WizardChoices {
 
 const semanticMarks = { process: '', success: ' ✓', failure: ' ✗' } as const;
 
+/** A copy without a prototype, as `--param` collects them: a parameter named `__proto__` is one. */
+function paramsOf(given: Record<string, string> | undefined): Record<string, string> {
+  return Object.assign(Object.create(null) as Record<string, string>, given);
+}
+
 /** Fills in every flag of `rule add` not given, asking for each in the order of the form. */
 export async function fillRuleFlags(
   prompter: Prompter,
   choices: WizardChoices,
   given: WizardRuleFlags,
 ): Promise<WizardRuleFlags> {
-  const flags: WizardRuleFlags = { ...given, params: { ...given.params } };
+  const flags: WizardRuleFlags = { ...given, params: paramsOf(given.params) };
   const pipeline = await askPipeline(prompter, choices, flags);
   if (flags.stage === undefined)
     flags.stage = await askStage(prompter, pipeline, 'Stage the rule is on');
@@ -105,7 +110,7 @@ export async function fillTriggerFlags(
   choices: WizardChoices,
   given: WizardTriggerFlags,
 ): Promise<WizardTriggerFlags> {
-  const flags: WizardTriggerFlags = { ...given, params: { ...given.params } };
+  const flags: WizardTriggerFlags = { ...given, params: paramsOf(given.params) };
   const pipeline = await askPipeline(prompter, choices, flags);
   if (flags.stage === undefined) {
     flags.stage = await askStage(prompter, pipeline, 'Stage the trigger moves items to');

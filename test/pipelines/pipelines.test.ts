@@ -377,9 +377,33 @@ describe('pipeline show', () => {
       createdAt: now,
       stages: [
         { id: 17, pipelineId: 4, name: 'New', position: 0, semantic: 'process', items: 0, ...none },
-        { id: 18, pipelineId: 4, name: 'Sent', position: 1, semantic: 'process', items: 1, ...none },
-        { id: 19, pipelineId: 4, name: 'Paid', position: 2, semantic: 'success', items: 0, ...none },
-        { id: 20, pipelineId: 4, name: 'Cancelled', position: 3, semantic: 'failure', items: 0, ...none },
+        {
+          id: 18,
+          pipelineId: 4,
+          name: 'Sent',
+          position: 1,
+          semantic: 'process',
+          items: 1,
+          ...none,
+        },
+        {
+          id: 19,
+          pipelineId: 4,
+          name: 'Paid',
+          position: 2,
+          semantic: 'success',
+          items: 0,
+          ...none,
+        },
+        {
+          id: 20,
+          pipelineId: 4,
+          name: 'Cancelled',
+          position: 3,
+          semantic: 'failure',
+          items: 0,
+          ...none,
+        },
       ],
     });
     expect(
