@@ -8,6 +8,7 @@ import { ConflictError } from '../errors.js';
 import { drawPipeline, stageColumns } from '../pipelines/draw.js';
 import { dataBeyondSeed } from '../setup/service.js';
 import { demoPipelineName, demoStart, playFurnitureDemo } from './service.js';
+import { drawTimeline } from './timeline.js';
 
 const timelineView: View = {
   fields: ['at', 'itemId', 'item', 'by', 'what', 'detail'],
@@ -81,7 +82,9 @@ export const commands: CommandModule['commands'] = {
           ),
         );
         ctx.out('Timeline');
-        await printList(ctx, result.timeline, {}, timelineView);
+        // A person reads it by day and time; piped it stays tab-separated rows, as lists are.
+        if (ctx.io.stdoutIsTTY) ctx.out(drawTimeline(result.timeline, width));
+        else await printList(ctx, result.timeline, {}, timelineView);
         const db = ctx.storePath;
         ctx.note(
           `\nThe demo store is ${db}: explore it with\n` +
