@@ -319,16 +319,14 @@ async function askParameter(
       check: (text) => parseDuration(text, parameter.name),
     });
   }
-  return askText(
-    prompter,
-    parameter.template ? `${label} ({{field}} placeholders allowed)` : label,
-    {
-      required: parameter.required,
-      check: parameter.template
-        ? (text) => checkTemplate(parameter.name, text, itemFields)
-        : undefined,
-    },
-  );
+  const hint =
+    parameter.template && !label.includes('{{') ? ' ({{field}} placeholders allowed)' : '';
+  return askText(prompter, `${label}${hint}`, {
+    required: parameter.required,
+    check: parameter.template
+      ? (text) => checkTemplate(parameter.name, text, itemFields)
+      : undefined,
+  });
 }
 
 async function askTiming(
