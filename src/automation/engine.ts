@@ -17,7 +17,7 @@ import type { ActionOutcome, ActionType } from './action.js';
 import { actionTypeNamed } from './actions/index.js';
 import { type Condition, conditionFromJson, evaluateCondition, itemValues } from './condition.js';
 import { readDate } from './condition-values.js';
-import { automaticMove, LoopStop, loopStages, maxHops } from './loop-guard.js';
+import { automaticMove, hopLimitReached, loopStages } from './loop-guard.js';
 import {
   countOpenJobs,
   countRuleRunsSince,
@@ -28,6 +28,7 @@ import {
   type NewLogRow,
   type RuleRow,
   ranInChain,
+  readWithoutMemoryMap,
   selectHoldingJobs,
   selectHoldingJobsOfItem,
   selectJob,
@@ -66,26 +67,46 @@ interface EngineState {
   /** `chain:item:rule` of the rules run in this write (the once-per-chain guard). */
   ran: Set<string>;
   rules: Map<number, LoadedRule[]>;
+  triggers: Map<string, (TriggerRow & { stage_position: number })[]>;
   pipelines: Map<number, Pipeline>;
   calendar: WorkingTime | undefined;
   lastItem: { item: Item; count: number } | undefined;
 }
 
 function stateOf(session: Session): EngineState {
-  return session.scratch('automation-engine', () => ({
+  return session.scratch('automation-engine', () => {
+    readWithoutMemoryMap(session.db);
+    return newState(session);
+  });
+}
+
+function newState(session: Session): EngineState {
+  return {
     lastChain: selectLastChainId(session.db),
     newChains: new Set<number>(),
     ran: new Set<string>(),
     rules: new Map(),
+    triggers: new Map(),
     pipelines: new Map(),
     calendar: undefined,
     lastItem: undefined,
-  }));
+  };
 }
 
-/** Forget the rules read in this write (a rule was added, changed or removed). */
+/** Forget the rules and triggers read in this write (one was added, changed or removed). */
 export function forgetLoadedRules(session: Session): void {
   stateOf(session).rules.clear();
+  stateOf(session).triggers.clear();
+}
+
+function triggersFor(session: Session, event: string) {
+  const state = stateOf(session);
+  let triggers = state.triggers.get(event);
+  if (!triggers) {
+    triggers = selectTriggers(session.db, { event }).filter((t) => t.enabled === 1);
+    state.triggers.set(event, triggers);
+  }
+  return triggers;
 }
 
 function rulesOfStage(session: Session, stageId: number): LoadedRule[] {
@@ -146,6 +167,7 @@ export const automationSubscriber: EventSubscriber = (session, event) => {
       return;
     }
     case 'item-deleted':
+      stateOf(session).lastItem = undefined;
       cancelOpenJobs(session, event.itemId, 'the item was deleted');
       return;
     case 'responsible-changed':
@@ -186,7 +208,7 @@ function enterStage(
     else chains.push([rule]);
   }
   const now = session.clock.now();
-  for (const group of chains) runChain(session, group, itemId, chain, now, null);
+  for (const group of chains) runChain(session, group, itemId, chain, now);
 }
 
 /**
@@ -199,7 +221,6 @@ function runChain(
   itemId: number,
   chain: AutomationChain,
   base: Date,
-  after: number | null,
 ): void {
   let start = base;
   for (let index = 0; index < group.length; index++) {
@@ -213,7 +234,7 @@ function runChain(
       start = now;
       continue;
     }
-    if (due.at.getTime() <= now.getTime() && after === null) {
+    if (due.at.getTime() <= now.getTime()) {
       const ended = executeRule(session, rule, itemId, chain, due.at, null, item);
       if (ended.kind === 'open') {
         queueBehind(session, group.slice(index + 1), itemId, chain, ended.jobId);
@@ -226,9 +247,9 @@ function runChain(
       rule_id: rule.row.id,
       item_id: itemId,
       stage_id: rule.row.stage_id,
-      status: after === null ? 'pending' : 'waiting',
-      due_at: after === null ? due.at.toISOString() : null,
-      after_job_id: after,
+      status: 'pending',
+      due_at: due.at.toISOString(),
+      after_job_id: null,
       chain_id: chain.id,
       hop: chain.hop,
       path: JSON.stringify(chain.path),
@@ -417,6 +438,8 @@ function executeRule(
       writer.write(() => {
         const open = selectJob(writer.db, jobId);
         if (open?.status !== 'sending') return;
+        // Its own small operation, apart from the command's (which has committed).
+        if (writer.keepsOperations) writer.operation('automation-webhook');
         const status = result.status === 'waiting' ? 'done' : result.status;
         setJobStatus(writer.db, jobId, status);
         log(writer, {
@@ -707,7 +730,7 @@ function fireTriggers(
   name: string,
   params: Readonly<Record<string, string>>,
 ): void {
-  const candidates = selectTriggers(session.db, { event: name }).filter((t) => t.enabled === 1);
+  const candidates = triggersFor(session, name);
   if (candidates.length === 0) return;
   const item = readItem(session, event.itemId);
   if (!item) return;
@@ -772,31 +795,13 @@ function fireTriggers(
       return;
     }
     const current = chainFor();
-    if (current.hop >= maxHops) {
-      const stop = automaticMove(
-        session,
-        { kind: 'trigger', id: trigger.id },
-        current,
-        {
-          id: item.id,
-          pipelineId: item.pipeline.id,
-        },
-        trigger.stage_id,
-      );
-      log(session, entry('failed', stop instanceof LoopStop ? stop.detail : 'loop guard', seen));
+    const stop = hopLimitReached(session, current, item.pipeline.id, trigger.stage_id);
+    if (stop) {
+      log(session, entry('failed', stop.detail, seen));
       return;
     }
     log(session, entry('done', `moved the item from ${item.stage.name} to ${targetName}`, seen));
-    automaticMove(
-      session,
-      { kind: 'trigger', id: trigger.id },
-      current,
-      {
-        id: item.id,
-        pipelineId: item.pipeline.id,
-      },
-      trigger.stage_id,
-    );
+    automaticMove(session, { kind: 'trigger', id: trigger.id }, current, item, trigger.stage_id);
     return;
   }
 }
