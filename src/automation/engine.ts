@@ -29,6 +29,7 @@ import {
   type RuleRow,
   ranInChain,
   readWithoutMemoryMap,
+  relinkChain,
   selectHoldingJobs,
   selectHoldingJobsOfItem,
   selectJob,
@@ -613,12 +614,21 @@ function cancelOpenJobs(session: Session, itemId: number, why: string): void {
   for (const job of open) endJob(session, job, 'cancelled', why);
 }
 
-/** Cancels the jobs of a rule that is removed or disabled (what waits behind them goes on). */
+/**
+ * Cancels the jobs of a rule that is removed or disabled; the rule below each in its chain then
+ * starts, as it would once the cancelled one had finished (a waiting job never waits for ever).
+ */
 export function cancelJobsOfRule(session: Session, jobs: readonly JobRow[], why: string): void {
   for (const job of jobs) {
     const current = selectJob(session.db, job.id);
     if (!current || !['pending', 'waiting', 'holding'].includes(current.status)) continue;
     endJob(session, current, 'cancelled', why);
+    // A job still waiting for the one above hands its place in the chain to the one below.
+    if (current.status === 'waiting' && current.after_job_id !== null) {
+      relinkChain(session.db, current.id, current.after_job_id);
+    } else {
+      continueChain(session, current);
+    }
   }
 }
 

@@ -274,6 +274,14 @@ export function selectHoldingJobs(db: Database): JobRow[] {
     .all() as JobRow[];
 }
 
+/** The job that waited for `from` now waits for `to` (the one between them was cancelled). */
+export function relinkChain(db: Database, from: number, to: number): void {
+  statement(
+    db,
+    `UPDATE automation_jobs SET after_job_id = ? WHERE after_job_id = ? AND status = 'waiting'`,
+  ).run(to, from);
+}
+
 /** The job that waits for `jobId` to end (the --after-previous rule below it). */
 export function selectNextInChain(db: Database, jobId: number): JobRow | undefined {
   return statement(
