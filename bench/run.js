@@ -4,7 +4,12 @@ import { runImport } from './import.js';
 import { runLists } from './lists.js';
 import { runStartup } from './startup.js';
 
-const benchmarks = { startup: runStartup, import: runImport, lists: runLists, automation: runAutomation };
+const benchmarks = {
+  startup: runStartup,
+  import: runImport,
+  lists: runLists,
+  automation: runAutomation,
+};
 const wanted = process.argv.slice(2);
 const names = wanted.length ? wanted : Object.keys(benchmarks);
 for (const name of names) {

@@ -9,8 +9,29 @@ describe('an action that fails', () => {
   it('is logged failed, leaves nothing half done, and its chain goes on', async () => {
     const s = await automationStore();
     // The title is no amount: set-field fails when it runs.
-    await s.ok(['rule', 'add', '--stage', docs, '--action', 'set-field', '--param', 'field=amount', '--param', 'value={{title}}']);
-    await s.ok(['rule', 'add', '--stage', docs, '--action', 'add-comment', '--param', 'text=next', '--after-previous']);
+    await s.ok([
+      'rule',
+      'add',
+      '--stage',
+      docs,
+      '--action',
+      'set-field',
+      '--param',
+      'field=amount',
+      '--param',
+      'value={{title}}',
+    ]);
+    await s.ok([
+      'rule',
+      'add',
+      '--stage',
+      docs,
+      '--action',
+      'add-comment',
+      '--param',
+      'text=next',
+      '--after-previous',
+    ]);
     await s.ok(['item', 'add', '--title', 'Sofa', '--amount', '5', '--stage', docs]);
     const log = await s.log();
     expect(runs(log)).toEqual(['1:failed', '2:done']);
@@ -21,22 +42,54 @@ describe('an action that fails', () => {
 
   it('automation run --dry-run reports what would run and keeps nothing', async () => {
     const s = await automationStore();
-    await s.ok(['rule', 'add', '--stage', docs, '--action', 'set-field', '--param', 'field=x', '--param', 'value=1', '--delay', '1h']);
+    await s.ok([
+      'rule',
+      'add',
+      '--stage',
+      docs,
+      '--action',
+      'set-field',
+      '--param',
+      'field=x',
+      '--param',
+      'value=1',
+      '--delay',
+      '1h',
+    ]);
     await s.ok(['item', 'add', '--title', 'Sofa', '--stage', docs]);
-    const dry = (await s.ok(['automation', 'run', '--until', '2026-12-02T00:00:00Z', '--dry-run', '--json'])).json<{ dryRun: boolean; ran: number; done: number }>();
+    const dry = (
+      await s.ok(['automation', 'run', '--until', '2026-12-02T00:00:00Z', '--dry-run', '--json'])
+    ).json<{ dryRun: boolean; ran: number; done: number }>();
     expect(dry).toMatchObject({ dryRun: true, ran: 1, done: 1 });
     expect(await s.log()).toEqual([]);
-    const real = (await s.ok(['automation', 'run', '--until', '2026-12-02T00:00:00Z', '--json'])).json<{ ran: number; pending: number }>();
+    const real = (
+      await s.ok(['automation', 'run', '--until', '2026-12-02T00:00:00Z', '--json'])
+    ).json<{ ran: number; pending: number }>();
     expect(real).toMatchObject({ ran: 1, pending: 0 });
     expect((await s.fieldsOf(1)).x).toBe('1');
   });
 
   it('item show has the automation timeline, explained in a table', async () => {
     const s = await automationStore();
-    await s.ok(['rule', 'add', '--stage', docs, '--action', 'add-comment', '--param', 'text=hi', '--delay', '1h']);
+    await s.ok([
+      'rule',
+      'add',
+      '--stage',
+      docs,
+      '--action',
+      'add-comment',
+      '--param',
+      'text=hi',
+      '--delay',
+      '1h',
+    ]);
     await s.ok(['item', 'add', '--title', 'Sofa', '--stage', docs]);
-    const json = (await s.ok(['item', 'show', '1', '--json'])).json<{ automation: { open: { status: string; dueAt: string }[] } }>();
-    expect(json.automation.open).toEqual([expect.objectContaining({ status: 'pending', dueAt: '2026-12-01T10:00:00.000Z' })]);
+    const json = (await s.ok(['item', 'show', '1', '--json'])).json<{
+      automation: { open: { status: string; dueAt: string }[] };
+    }>();
+    expect(json.automation.open).toEqual([
+      expect.objectContaining({ status: 'pending', dueAt: '2026-12-01T10:00:00.000Z' }),
+    ]);
     const table = (await s.ok(['item', 'show', '1'])).stdout;
     expect(table).toMatch(/automation\nrule #1 \(job 1\) waits until 2026-12-01T10:00:00.000Z/);
   });
@@ -58,7 +111,19 @@ describe('a webhook in a chain', () => {
   it('the rule after it starts once its answer is recorded, in its own small operation', async () => {
     const s = await automationStore();
     await s.ok(['rule', 'add', '--stage', docs, '--action', 'webhook', '--param', `url=${url}`]);
-    await s.ok(['rule', 'add', '--stage', docs, '--action', 'set-field', '--param', 'field=hooked', '--param', 'value=yes', '--after-previous']);
+    await s.ok([
+      'rule',
+      'add',
+      '--stage',
+      docs,
+      '--action',
+      'set-field',
+      '--param',
+      'field=hooked',
+      '--param',
+      'value=yes',
+      '--after-previous',
+    ]);
     await s.ok(['item', 'add', '--title', 'Sofa', '--stage', docs]);
     expect(runs(await s.log())).toEqual(['1:done', '2:done']);
     expect((await s.fieldsOf(1)).hooked).toBe('yes');
