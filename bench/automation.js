@@ -20,14 +20,27 @@ function seed(store) {
   crmctl(['init', '--quiet'], env);
   const actions = JSON.parse(crmctl(['rule', 'actions', '--json'], env)).map((a) => a.name);
   const has = (name) => actions.includes(name);
-  const rule = (...args) => crmctl(['rule', 'add', '--stage', 'Preparing documents', ...args, '--quiet'], env);
-  rule(...(has('send-sms') ? ['--action', 'send-sms', '--param', 'text=Hello {{title}}'] : ['--action', 'add-comment', '--param', 'text=sms {{title}}']));
-  rule(...(has('create-task') ? ['--action', 'create-task', '--param', 'title=Call {{title}}'] : ['--action', 'add-comment', '--param', 'text=task {{title}}']));
+  const rule = (...args) =>
+    crmctl(['rule', 'add', '--stage', 'Preparing documents', ...args, '--quiet'], env);
+  rule(
+    ...(has('send-sms')
+      ? ['--action', 'send-sms', '--param', 'text=Hello {{title}}']
+      : ['--action', 'add-comment', '--param', 'text=sms {{title}}']),
+  );
+  rule(
+    ...(has('create-task')
+      ? ['--action', 'create-task', '--param', 'title=Call {{title}}']
+      : ['--action', 'add-comment', '--param', 'text=task {{title}}']),
+  );
   rule('--action', 'set-field', '--param', 'field=state', '--param', 'value=documents');
   rule('--action', 'add-comment', '--param', 'text=reminder', '--delay', '2h');
   const Database = require('better-sqlite3');
   const db = new Database(store);
-  const first = db.prepare("SELECT id, pipeline_id FROM stages WHERE name = 'New' AND pipeline_id = (SELECT id FROM pipelines WHERE type = 'deal' AND is_default = 1)").get();
+  const first = db
+    .prepare(
+      "SELECT id, pipeline_id FROM stages WHERE name = 'New' AND pipeline_id = (SELECT id FROM pipelines WHERE type = 'deal' AND is_default = 1)",
+    )
+    .get();
   const insert = db.prepare(
     `INSERT INTO items (type, pipeline_id, stage_id, title, fields, created_at, updated_at, source)
      VALUES ('deal', ?, ?, ?, '{}', ?, ?, 'manual')`,
@@ -46,13 +59,26 @@ function reference(store) {
   const db = new Database(store);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  const target = db.prepare("SELECT id FROM stages WHERE name = 'Preparing documents' AND pipeline_id = (SELECT id FROM pipelines WHERE type = 'deal' AND is_default = 1)").pluck().get();
+  const target = db
+    .prepare(
+      "SELECT id FROM stages WHERE name = 'Preparing documents' AND pipeline_id = (SELECT id FROM pipelines WHERE type = 'deal' AND is_default = 1)",
+    )
+    .pluck()
+    .get();
   const ids = db.prepare("SELECT id FROM items WHERE type = 'deal'").pluck().all();
   const move = db.prepare('UPDATE items SET stage_id = ?, updated_at = ? WHERE id = ?');
-  const history = db.prepare(`INSERT INTO history (at, actor, cause_kind, command, action, entity_type, entity_id, changes) VALUES (?, 'admin', 'user', 'ref', ?, 'item', ?, ?)`);
-  const setField = db.prepare(`UPDATE items SET fields = json_set(fields, '$.state', 'documents') WHERE id = ?`);
-  const log = db.prepare(`INSERT INTO automation_log (kind, rule_id, item_id, status, executed_at, detail) VALUES ('rule', ?, ?, 'done', ?, 'x')`);
-  const job = db.prepare(`INSERT INTO automation_jobs (rule_id, item_id, stage_id, status, due_at, chain_id, hop, path, created_at) VALUES (4, ?, ?, 'pending', ?, ?, 0, '[]', ?)`);
+  const history = db.prepare(
+    `INSERT INTO history (at, actor, cause_kind, command, action, entity_type, entity_id, changes) VALUES (?, 'admin', 'user', 'ref', ?, 'item', ?, ?)`,
+  );
+  const setField = db.prepare(
+    `UPDATE items SET fields = json_set(fields, '$.state', 'documents') WHERE id = ?`,
+  );
+  const log = db.prepare(
+    `INSERT INTO automation_log (kind, rule_id, item_id, status, executed_at, detail) VALUES ('rule', ?, ?, 'done', ?, 'x')`,
+  );
+  const job = db.prepare(
+    `INSERT INTO automation_jobs (rule_id, item_id, stage_id, status, due_at, chain_id, hop, path, created_at) VALUES (4, ?, ?, 'pending', ?, ?, 0, '[]', ?)`,
+  );
   const at = new Date(now).toISOString();
   let started = process.hrtime.bigint();
   db.transaction(() => {
@@ -70,7 +96,9 @@ function reference(store) {
     }
   })();
   const moveSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const pending = db.prepare(`SELECT id, item_id FROM automation_jobs WHERE status = 'pending' ORDER BY due_at, id`).all();
+  const pending = db
+    .prepare(`SELECT id, item_id FROM automation_jobs WHERE status = 'pending' ORDER BY due_at, id`)
+    .all();
   const done = db.prepare(`UPDATE automation_jobs SET status = 'done' WHERE id = ?`);
   started = process.hrtime.bigint();
   db.transaction(() => {
@@ -97,8 +125,14 @@ export async function runAutomation() {
     usedStandIns = seeded.usedStandIns;
     seed(ref);
     refs.push(reference(ref));
-    const move = await measurePeak([bin, 'item', 'move', '--from-stage', 'New', '--stage', 'Preparing documents', '--quiet'], seeded.env);
-    const run = await measurePeak([bin, 'automation', 'run', '--until', '2026-12-02T09:00:00Z', '--quiet'], seeded.env);
+    const move = await measurePeak(
+      [bin, 'item', 'move', '--from-stage', 'New', '--stage', 'Preparing documents', '--quiet'],
+      seeded.env,
+    );
+    const run = await measurePeak(
+      [bin, 'automation', 'run', '--until', '2026-12-02T09:00:00Z', '--quiet'],
+      seeded.env,
+    );
     results.push({ move, run });
   }
   const moveItemsPerSecond = summary(results.map((r) => count / r.move.seconds));
@@ -109,7 +143,10 @@ export async function runAutomation() {
     deals: count,
     runs,
     usedStandIns,
-    move: { itemsPerSecond: moveItemsPerSecond, peakMb: summary(results.map((r) => r.move.peakMb)) },
+    move: {
+      itemsPerSecond: moveItemsPerSecond,
+      peakMb: summary(results.map((r) => r.move.peakMb)),
+    },
     run: { jobsPerSecond: runJobsPerSecond, peakMb: summary(results.map((r) => r.run.peakMb)) },
     reference: { moveItemsPerSecond: refMove, runJobsPerSecond: refRun },
     ratio: {

@@ -257,7 +257,9 @@ export class Session {
     const { unit } = this;
     try {
       while (unit.cursor < unit.queue.length) {
-        const event = unit.queue[unit.cursor++] as QueuedEvent;
+        const event = unit.queue[unit.cursor] as QueuedEvent;
+        // Handed over: let it go (a move of 100,000 items queues as many events, and more).
+        unit.queue[unit.cursor++] = undefined as unknown as QueuedEvent;
         unit.delivering = event;
         for (const subscriber of subscribers) subscriber(this, event);
       }

@@ -17,7 +17,7 @@ import type { ActionOutcome, ActionType } from './action.js';
 import { actionTypeNamed } from './actions/index.js';
 import { type Condition, conditionFromJson, evaluateCondition, itemValues } from './condition.js';
 import { readDate } from './condition-values.js';
-import { automaticMove, LoopStop, loopStages, maxHops } from './loop-guard.js';
+import { automaticMove, hopLimitReached, loopStages } from './loop-guard.js';
 import {
   countOpenJobs,
   countRuleRunsSince,
@@ -28,6 +28,8 @@ import {
   type NewLogRow,
   type RuleRow,
   ranInChain,
+  readWithoutMemoryMap,
+  relinkChain,
   selectHoldingJobs,
   selectHoldingJobsOfItem,
   selectJob,
@@ -66,26 +68,46 @@ interface EngineState {
   /** `chain:item:rule` of the rules run in this write (the once-per-chain guard). */
   ran: Set<string>;
   rules: Map<number, LoadedRule[]>;
+  triggers: Map<string, (TriggerRow & { stage_position: number })[]>;
   pipelines: Map<number, Pipeline>;
   calendar: WorkingTime | undefined;
   lastItem: { item: Item; count: number } | undefined;
 }
 
 function stateOf(session: Session): EngineState {
-  return session.scratch('automation-engine', () => ({
+  return session.scratch('automation-engine', () => {
+    readWithoutMemoryMap(session.db);
+    return newState(session);
+  });
+}
+
+function newState(session: Session): EngineState {
+  return {
     lastChain: selectLastChainId(session.db),
     newChains: new Set<number>(),
     ran: new Set<string>(),
     rules: new Map(),
+    triggers: new Map(),
     pipelines: new Map(),
     calendar: undefined,
     lastItem: undefined,
-  }));
+  };
 }
 
-/** Forget the rules read in this write (a rule was added, changed or removed). */
+/** Forget the rules and triggers read in this write (one was added, changed or removed). */
 export function forgetLoadedRules(session: Session): void {
   stateOf(session).rules.clear();
+  stateOf(session).triggers.clear();
+}
+
+function triggersFor(session: Session, event: string) {
+  const state = stateOf(session);
+  let triggers = state.triggers.get(event);
+  if (!triggers) {
+    triggers = selectTriggers(session.db, { event }).filter((t) => t.enabled === 1);
+    state.triggers.set(event, triggers);
+  }
+  return triggers;
 }
 
 function rulesOfStage(session: Session, stageId: number): LoadedRule[] {
@@ -146,6 +168,7 @@ export const automationSubscriber: EventSubscriber = (session, event) => {
       return;
     }
     case 'item-deleted':
+      stateOf(session).lastItem = undefined;
       cancelOpenJobs(session, event.itemId, 'the item was deleted');
       return;
     case 'responsible-changed':
@@ -186,7 +209,7 @@ function enterStage(
     else chains.push([rule]);
   }
   const now = session.clock.now();
-  for (const group of chains) runChain(session, group, itemId, chain, now, null);
+  for (const group of chains) runChain(session, group, itemId, chain, now);
 }
 
 /**
@@ -199,7 +222,6 @@ function runChain(
   itemId: number,
   chain: AutomationChain,
   base: Date,
-  after: number | null,
 ): void {
   let start = base;
   for (let index = 0; index < group.length; index++) {
@@ -213,7 +235,7 @@ function runChain(
       start = now;
       continue;
     }
-    if (due.at.getTime() <= now.getTime() && after === null) {
+    if (due.at.getTime() <= now.getTime()) {
       const ended = executeRule(session, rule, itemId, chain, due.at, null, item);
       if (ended.kind === 'open') {
         queueBehind(session, group.slice(index + 1), itemId, chain, ended.jobId);
@@ -226,9 +248,9 @@ function runChain(
       rule_id: rule.row.id,
       item_id: itemId,
       stage_id: rule.row.stage_id,
-      status: after === null ? 'pending' : 'waiting',
-      due_at: after === null ? due.at.toISOString() : null,
-      after_job_id: after,
+      status: 'pending',
+      due_at: due.at.toISOString(),
+      after_job_id: null,
       chain_id: chain.id,
       hop: chain.hop,
       path: JSON.stringify(chain.path),
@@ -417,6 +439,8 @@ function executeRule(
       writer.write(() => {
         const open = selectJob(writer.db, jobId);
         if (open?.status !== 'sending') return;
+        // Its own small operation, apart from the command's (which has committed).
+        if (writer.keepsOperations) writer.operation('automation-webhook');
         const status = result.status === 'waiting' ? 'done' : result.status;
         setJobStatus(writer.db, jobId, status);
         log(writer, {
@@ -590,12 +614,21 @@ function cancelOpenJobs(session: Session, itemId: number, why: string): void {
   for (const job of open) endJob(session, job, 'cancelled', why);
 }
 
-/** Cancels the jobs of a rule that is removed or disabled (what waits behind them goes on). */
+/**
+ * Cancels the jobs of a rule that is removed or disabled; the rule below each in its chain then
+ * starts, as it would once the cancelled one had finished (a waiting job never waits for ever).
+ */
 export function cancelJobsOfRule(session: Session, jobs: readonly JobRow[], why: string): void {
   for (const job of jobs) {
     const current = selectJob(session.db, job.id);
     if (!current || !['pending', 'waiting', 'holding'].includes(current.status)) continue;
     endJob(session, current, 'cancelled', why);
+    // A job still waiting for the one above hands its place in the chain to the one below.
+    if (current.status === 'waiting' && current.after_job_id !== null) {
+      relinkChain(session.db, current.id, current.after_job_id);
+    } else {
+      continueChain(session, current);
+    }
   }
 }
 
@@ -707,7 +740,7 @@ function fireTriggers(
   name: string,
   params: Readonly<Record<string, string>>,
 ): void {
-  const candidates = selectTriggers(session.db, { event: name }).filter((t) => t.enabled === 1);
+  const candidates = triggersFor(session, name);
   if (candidates.length === 0) return;
   const item = readItem(session, event.itemId);
   if (!item) return;
@@ -772,31 +805,13 @@ function fireTriggers(
       return;
     }
     const current = chainFor();
-    if (current.hop >= maxHops) {
-      const stop = automaticMove(
-        session,
-        { kind: 'trigger', id: trigger.id },
-        current,
-        {
-          id: item.id,
-          pipelineId: item.pipeline.id,
-        },
-        trigger.stage_id,
-      );
-      log(session, entry('failed', stop instanceof LoopStop ? stop.detail : 'loop guard', seen));
+    const stop = hopLimitReached(session, current, item.pipeline.id, trigger.stage_id);
+    if (stop) {
+      log(session, entry('failed', stop.detail, seen));
       return;
     }
     log(session, entry('done', `moved the item from ${item.stage.name} to ${targetName}`, seen));
-    automaticMove(
-      session,
-      { kind: 'trigger', id: trigger.id },
-      current,
-      {
-        id: item.id,
-        pipelineId: item.pipeline.id,
-      },
-      trigger.stage_id,
-    );
+    automaticMove(session, { kind: 'trigger', id: trigger.id }, current, item, trigger.stage_id);
     return;
   }
 }

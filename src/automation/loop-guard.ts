@@ -33,6 +33,25 @@ export function loopStages(session: Session, pipelineId: number, path: readonly 
   return chainStages(session, pipelineId, loop);
 }
 
+/** The guard's stop when the chain has made its last allowed hop; undefined while it may go on. */
+export function hopLimitReached(
+  session: Session,
+  chain: AutomationChain,
+  pipelineId: number,
+  stageId: number,
+): LoopStop | undefined {
+  if (chain.hop < maxHops) return undefined;
+  return new LoopStop(
+    `loop guard: stopped after ${maxHops} automatic stage changes from one cause; the loop goes through ${loopStages(session, pipelineId, [...chain.path, stageId])}`,
+  );
+}
+
+/** An item as the automation moves it: its id and its pipeline. */
+export interface Movable {
+  id: number;
+  pipeline: { id: number };
+}
+
 /**
  * Moves an item as the automation (the system actor, with `cause`), one hop further along its
  * chain, unless the chain has made its last allowed hop: then nothing moves and the guard's
@@ -42,14 +61,11 @@ export function automaticMove(
   session: Session,
   cause: Cause,
   chain: AutomationChain,
-  item: { id: number; pipelineId: number },
+  item: Movable,
   stageId: number,
 ): LoopStop | { moved: boolean } {
-  if (chain.hop >= maxHops) {
-    return new LoopStop(
-      `loop guard: stopped after ${maxHops} automatic stage changes from one cause; the loop goes through ${loopStages(session, item.pipelineId, [...chain.path, stageId])}`,
-    );
-  }
+  const stop = hopLimitReached(session, chain, item.pipeline.id, stageId);
+  if (stop) return stop;
   const mover = session.as({
     login: systemLogin,
     cause,

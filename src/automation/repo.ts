@@ -5,6 +5,14 @@ import type { Database } from '../store/store.js';
 
 /** The SQL of the automation's tables (migration 10): rules, triggers, jobs and the log. */
 
+/**
+ * Reads pages with read() for the rest of this connection: the automation of a bulk move writes
+ * and reads as many rows again, and mapped pages would count towards its memory.
+ */
+export function readWithoutMemoryMap(db: Database): void {
+  db.pragma('mmap_size = 0');
+}
+
 export interface RuleRow {
   id: number;
   pipeline_id: number;
@@ -264,6 +272,14 @@ export function selectHoldingJobs(db: Database): JobRow[] {
   return db
     .prepare(`SELECT * FROM automation_jobs WHERE status = 'holding' ORDER BY id`)
     .all() as JobRow[];
+}
+
+/** The job that waited for `from` now waits for `to` (the one between them was cancelled). */
+export function relinkChain(db: Database, from: number, to: number): void {
+  statement(
+    db,
+    `UPDATE automation_jobs SET after_job_id = ? WHERE after_job_id = ? AND status = 'waiting'`,
+  ).run(to, from);
 }
 
 /** The job that waits for `jobId` to end (the --after-previous rule below it). */

@@ -1,18 +1,20 @@
 import { parseDuration } from '../clock.js';
 import { NotFoundError, UsageError } from '../errors.js';
 import { recordChange } from '../history/service.js';
-import { getPipeline, type Pipeline, stageOf } from '../pipelines/service.js';
+import { getPipeline, stageOf } from '../pipelines/service.js';
 import { nowIso, type Session } from '../session.js';
 import { checkDisplayText } from '../text.js';
 import type { ActionType } from './action.js';
 import { actionTypeNamed, actionTypes } from './actions/index.js';
+import { customFieldPrefix, itemFields } from './condition.js';
 import {
-  conditionToJson,
-  customFieldPrefix,
-  formatCondition,
-  itemFields,
-  parseCondition,
-} from './condition.js';
+  checkParamNames,
+  conditionColumns,
+  mergeParams,
+  placeReader,
+  switched,
+  updatedCondition,
+} from './definitions.js';
 import { cancelJobsOfRule, forgetLoadedRules } from './engine.js';
 import {
   deleteRule,
@@ -124,23 +126,9 @@ export function checkActionParams(
   params: Record<string, string>,
   where: { pipelineId: number; stageId: number },
 ): void {
-  const known = new Set(type.parameters.map((p) => p.name));
-  for (const name of Object.keys(params)) {
-    if (!known.has(name)) {
-      throw new UsageError(
-        `--param ${name}: ${type.name} has no parameter "${name}"${
-          known.size ? `; it takes ${[...known].join(', ')}` : '; it takes none'
-        }`,
-      );
-    }
-  }
+  checkParamNames(type.name, params, type.parameters);
   for (const parameter of type.parameters) {
     const value = params[parameter.name];
-    if (parameter.required && (value === undefined || value.trim() === '')) {
-      throw new UsageError(
-        `--param ${parameter.name}=… is required for ${type.name} (${parameter.description})`,
-      );
-    }
     if (parameter.template && value !== undefined) checkTemplate(parameter.name, value, itemFields);
   }
   type.check?.(session, params, where);
@@ -190,15 +178,6 @@ function timingOf(
   return timing;
 }
 
-function conditionOf(text: string | undefined): {
-  condition: string | null;
-  condition_text: string | null;
-} {
-  if (text === undefined) return { condition: null, condition_text: null };
-  const parsed = parseCondition(text, itemFields);
-  return { condition: conditionToJson(parsed), condition_text: formatCondition(parsed) };
-}
-
 /** `--name`: display text of 1 to 200 characters (no control characters). */
 export function nameOf(text: string | undefined): string | null {
   if (text === undefined) return null;
@@ -228,7 +207,7 @@ export function addRule(session: Session, flags: RuleFlags): Rule {
     name: nameOf(flags.name),
     action: type.name,
     params: JSON.stringify(params),
-    ...conditionOf(flags.if),
+    ...conditionColumns(flags.if),
     ...timing,
     working_hours: flags.workingHours ? 1 : 0,
     after_previous: flags.afterPrevious ? 1 : 0,
@@ -299,14 +278,8 @@ export function updateRule(session: Session, id: number, options: UpdateRuleOpti
   session.requireWrite('changing a rule');
   const row = selectRule(session.db, id);
   if (!row) throw new NotFoundError(`no rule with id ${id} (see crmctl rule list)`);
-  if (options.if !== undefined && options.clearIf) {
-    throw new UsageError('--if and --clear-if contradict each other: give one of them');
-  }
-  const params = JSON.parse(row.params) as Record<string, string>;
-  for (const [key, value] of Object.entries(options.params ?? {})) {
-    if (value === '') delete params[key];
-    else params[key] = value;
-  }
+  const condition = updatedCondition(row, options);
+  const params = mergeParams(row.params, options.params);
   checkActionParams(session, actionTypeOf(row.action), params, {
     pipelineId: row.pipeline_id,
     stageId: row.stage_id,
@@ -322,13 +295,10 @@ export function updateRule(session: Session, id: number, options: UpdateRuleOpti
     ...row,
     name: options.name === undefined ? row.name : nameOf(options.name),
     params: JSON.stringify(params),
-    ...(options.if !== undefined ? conditionOf(options.if) : {}),
-    ...(options.clearIf ? { condition: null, condition_text: null } : {}),
+    ...condition,
     ...timing,
-    working_hours:
-      options.workingHours === undefined ? row.working_hours : options.workingHours ? 1 : 0,
-    after_previous:
-      options.afterPrevious === undefined ? row.after_previous : options.afterPrevious ? 1 : 0,
+    working_hours: switched(options.workingHours, row.working_hours),
+    after_previous: switched(options.afterPrevious, row.after_previous),
     updated_at: nowIso(session),
   };
   updateRuleRow(session.db, updated);
@@ -404,19 +374,12 @@ function timingText(row: RuleRow): string {
 }
 
 function toRules(session: Session, rows: RuleRow[]): Rule[] {
-  const pipelines = new Map<number, Pipeline>();
+  const placeOf = placeReader(session);
   return rows.map((row) => {
-    let pipeline = pipelines.get(row.pipeline_id);
-    if (!pipeline) {
-      pipeline = getPipeline(session, String(row.pipeline_id));
-      pipelines.set(row.pipeline_id, pipeline);
-    }
-    const stage = pipeline.stages.find((s) => s.id === row.stage_id);
     return {
       id: row.id,
       name: row.name,
-      pipeline: { id: pipeline.id, name: pipeline.name },
-      stage: { id: row.stage_id, name: stage?.name ?? `#${row.stage_id}` },
+      ...placeOf(row.pipeline_id, row.stage_id),
       position: row.position,
       action: row.action,
       params: JSON.parse(row.params) as Record<string, string>,

@@ -1,10 +1,17 @@
 import { NotFoundError, UsageError } from '../errors.js';
 import { outsideEventNames } from '../events.js';
 import { recordChange } from '../history/service.js';
-import { getPipeline, type Pipeline, stageOf } from '../pipelines/service.js';
+import { getPipeline, stageOf } from '../pipelines/service.js';
 import { nowIso, type Session } from '../session.js';
-import { conditionToJson, formatCondition, itemFields, parseCondition } from './condition.js';
-import { normaliseField } from './engine.js';
+import {
+  checkParamNames,
+  conditionColumns,
+  mergeParams,
+  placeReader,
+  switched,
+  updatedCondition,
+} from './definitions.js';
+import { forgetLoadedRules, normaliseField } from './engine.js';
 import {
   deleteTrigger,
   insertTrigger,
@@ -171,23 +178,7 @@ function checkTriggerParams(
   event: EventInfo,
   params: Record<string, string>,
 ): Record<string, string> {
-  const known = new Set(event.triggerParams.map((p) => p.name));
-  for (const name of Object.keys(params)) {
-    if (!known.has(name)) {
-      throw new UsageError(
-        `--param ${name}: a ${event.name} trigger has no parameter "${name}"${
-          known.size ? `; it takes ${[...known].join(', ')}` : '; it takes none'
-        }`,
-      );
-    }
-  }
-  for (const parameter of event.triggerParams) {
-    if (parameter.required && !(params[parameter.name] ?? '').trim()) {
-      throw new UsageError(
-        `--param ${parameter.name}=… is required for ${event.name} (${parameter.description})`,
-      );
-    }
-  }
+  checkParamNames(`a ${event.name} trigger`, params, event.triggerParams);
   const checked = { ...params };
   if (checked.fields !== undefined) {
     const fields = checked.fields.split(',').map(normaliseField).filter(Boolean);
@@ -200,12 +191,6 @@ function checkTriggerParams(
     checked.fields = fields.join(',');
   }
   return checked;
-}
-
-function conditionOf(text: string | undefined) {
-  if (text === undefined) return { condition: null, condition_text: null };
-  const parsed = parseCondition(text, itemFields);
-  return { condition: conditionToJson(parsed), condition_text: formatCondition(parsed) };
 }
 
 export function addTrigger(session: Session, flags: TriggerFlags): Trigger {
@@ -224,12 +209,13 @@ export function addTrigger(session: Session, flags: TriggerFlags): Trigger {
     name: nameOf(flags.name),
     event: event.name,
     params: JSON.stringify(params),
-    ...conditionOf(flags.if),
+    ...conditionColumns(flags.if),
     allow_back: flags.allowBack ? 1 : 0,
     enabled: 1,
     created_at: at,
     updated_at: at,
   });
+  forgetLoadedRules(session);
   const trigger = getTrigger(session, id);
   recordChange(session, {
     action: 'created',
@@ -287,29 +273,23 @@ export function updateTrigger(
   session.requireWrite('changing a trigger');
   const row = selectTrigger(session.db, id);
   if (!row) throw new NotFoundError(`no trigger with id ${id} (see crmctl trigger list)`);
-  if (options.if !== undefined && options.clearIf) {
-    throw new UsageError('--if and --clear-if contradict each other: give one of them');
-  }
+  const condition = updatedCondition(row, options);
   const event = eventInfo(options.on ?? row.event);
-  const params =
-    options.on !== undefined && options.on !== row.event
-      ? {}
-      : (JSON.parse(row.params) as Record<string, string>);
-  for (const [key, value] of Object.entries(options.params ?? {})) {
-    if (value === '') delete params[key];
-    else params[key] = value;
-  }
+  const params = mergeParams(
+    options.on !== undefined && options.on !== row.event ? '{}' : row.params,
+    options.params,
+  );
   const updated: TriggerRow = {
     ...row,
     name: options.name === undefined ? row.name : nameOf(options.name),
     event: event.name,
     params: JSON.stringify(checkTriggerParams(event, params)),
-    ...(options.if !== undefined ? conditionOf(options.if) : {}),
-    ...(options.clearIf ? { condition: null, condition_text: null } : {}),
-    allow_back: options.allowBack === undefined ? row.allow_back : options.allowBack ? 1 : 0,
+    ...condition,
+    allow_back: switched(options.allowBack, row.allow_back),
     updated_at: nowIso(session),
   };
   updateTriggerRow(session.db, updated);
+  forgetLoadedRules(session);
   const trigger = getTrigger(session, id);
   recordChange(session, {
     action: 'updated',
@@ -337,6 +317,7 @@ export function removeTrigger(session: Session, id: number): Trigger {
   session.requireWrite('removing a trigger');
   const trigger = getTrigger(session, id);
   deleteTrigger(session.db, id);
+  forgetLoadedRules(session);
   recordChange(session, {
     action: 'removed',
     entity: { type: 'trigger', id },
@@ -346,19 +327,12 @@ export function removeTrigger(session: Session, id: number): Trigger {
 }
 
 function toTriggers(session: Session, rows: TriggerRow[]): Trigger[] {
-  const pipelines = new Map<number, Pipeline>();
+  const placeOf = placeReader(session);
   return rows.map((row) => {
-    let pipeline = pipelines.get(row.pipeline_id);
-    if (!pipeline) {
-      pipeline = getPipeline(session, String(row.pipeline_id));
-      pipelines.set(row.pipeline_id, pipeline);
-    }
-    const stage = pipeline.stages.find((s) => s.id === row.stage_id);
     return {
       id: row.id,
       name: row.name,
-      pipeline: { id: pipeline.id, name: pipeline.name },
-      stage: { id: row.stage_id, name: stage?.name ?? `#${row.stage_id}` },
+      ...placeOf(row.pipeline_id, row.stage_id),
       event: row.event,
       params: JSON.parse(row.params) as Record<string, string>,
       condition: row.condition_text,

@@ -547,9 +547,6 @@ function schemaByVersion(): Set<string>[] {
       if (verb?.toUpperCase() === 'DROP') names.delete(name);
       else names.add(name);
     }
-    // A version no migration has yet (numbers are given out ahead of merging) has the schema below it.
-    for (let v = byVersion.length; v < migration.version; v++)
-      byVersion[v] = new Set(byVersion[v - 1]);
     byVersion[migration.version] = new Set(names);
   }
   return byVersion;

@@ -216,6 +216,10 @@ describe('migrations', () => {
           VALUES ('email', 'dup@xn--bcher-kva.de', 'dup@xn--bcher-kva.de', 'dup@xn--bcher-kva.de',
                   'punycode', 'manual', '${NOW}', '${osLogin}');
         UPDATE contact_points SET value = 'bea@xn--bcher-kva.de', match_key = 'bea@xn--bcher-kva.de';
+        DROP TABLE automation_rules;
+        DROP TABLE automation_triggers;
+        DROP TABLE automation_jobs;
+        DROP TABLE automation_log;
         DROP TABLE exception_removals;
         DROP INDEX exceptions_by_comment;
         DROP INDEX history_by_operation;

@@ -41,7 +41,7 @@ export async function effectsStore(now = '2026-12-01T10:00:00Z') {
         rule: { id: ruleId, pipelineId: item.pipeline.id, stageId: item.stage.id },
         chain: { id: 1, hop: 0, path: [item.stage.id] },
         seed: 1,
-        startedAt: session.clock.now(),
+        startedAt: new Date(now),
       });
     });
   return { db, cli, store, session, events, asRule, runAction };

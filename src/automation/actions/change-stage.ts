@@ -17,16 +17,7 @@ export const changeStage: ActionType = {
     if (stage.id === item.stage.id) {
       return { status: 'skipped', detail: `the item is already in ${stage.name}` };
     }
-    const moved = automaticMove(
-      session,
-      { kind: 'rule', id: rule.id },
-      chain,
-      {
-        id: item.id,
-        pipelineId: item.pipeline.id,
-      },
-      stage.id,
-    );
+    const moved = automaticMove(session, { kind: 'rule', id: rule.id }, chain, item, stage.id);
     if (moved instanceof LoopStop) return { status: 'failed', detail: moved.detail };
     return { status: 'done', detail: `moved the item from ${item.stage.name} to ${stage.name}` };
   },

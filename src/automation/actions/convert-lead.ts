@@ -40,16 +40,7 @@ export const convertLead: ActionType = {
     );
     let note = '';
     if (success && success.id !== item.stage.id) {
-      const moved = automaticMove(
-        session,
-        { kind: 'rule', id: rule.id },
-        chain,
-        {
-          id: item.id,
-          pipelineId: item.pipeline.id,
-        },
-        success.id,
-      );
+      const moved = automaticMove(session, { kind: 'rule', id: rule.id }, chain, item, success.id);
       if (moved instanceof LoopStop) note = `; the lead stays: ${moved.detail}`;
     }
     return {
