@@ -16,6 +16,7 @@ import {
   deleteBinEntry,
   insertBinEntry,
   pagedBinEntries,
+  prepareBulkWrite,
   purgeBinEntries,
   selectBinEntriesOfOperation,
   selectBinEntry,
@@ -23,7 +24,6 @@ import {
   selectBinIdOf,
   selectBinSetting,
   upsertBinSetting,
-  prepareBulkWrite,
 } from './repo.js';
 
 export type { BinKind, BinRecord } from './contributor.js';

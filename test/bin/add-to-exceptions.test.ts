@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { newStore } from '../helpers.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: JSON read back from the command line
+type Json = any;
+
 // Issue 9 §6 (DESIGN §3, seeds 000 and 001): "Add to exceptions" from an item, and its undo.
 
 const now = '2026-03-01T10:00:00Z';
@@ -18,7 +21,7 @@ async function state(cli: Cli) {
   const contacts = (await ok(cli, ['contact', 'list', '--json'])).json();
   const companies = (await ok(cli, ['company', 'list', '--json'])).json();
   const exceptions = (await ok(cli, ['exceptions', 'list', '--json']))
-    .json<any[]>()
+    .json<Json[]>()
     .map((e) => e.value);
   const bin = (await ok(cli, ['recycle-bin', 'list', '--json'])).json();
   return { items, contacts, companies, exceptions, bin };
@@ -139,7 +142,7 @@ describe('item add-to-exceptions', () => {
     const { after } = await addAndUndo(cli, '1');
     expect(after.exceptions).toHaveLength(3);
     expect(
-      (await ok(cli, ['exceptions', 'list', '--json'])).json<any[]>().map((e) => e.comment),
+      (await ok(cli, ['exceptions', 'list', '--json'])).json<Json[]>().map((e) => e.comment),
     ).toEqual(['listed by hand']);
   });
 
@@ -161,7 +164,7 @@ describe('item add-to-exceptions', () => {
     const before = await state(cli);
     const dry = (
       await ok(cli, ['item', 'add-to-exceptions', '1', '--dry-run', '--json'])
-    ).json<any>();
+    ).json<Json>();
     expect(dry).toMatchObject({
       dryRun: true,
       operationId: null,
@@ -194,7 +197,13 @@ describe('item add-to-exceptions --comment', () => {
     expect(await state(cli)).toEqual(before);
     const custom = await ok(cli, ['item', 'add-to-exceptions', '1', '--comment', 'spam; really']);
     expect(custom.exitCode).toBe(0);
-    const comments = (await ok(cli, ['exceptions', 'list', '--json'])).json<{ comment: string }[]>();
-    expect(comments.map((c) => c.comment)).toEqual(['spam; really', 'spam; really', 'spam; really']);
+    const comments = (await ok(cli, ['exceptions', 'list', '--json'])).json<
+      { comment: string }[]
+    >();
+    expect(comments.map((c) => c.comment)).toEqual([
+      'spam; really',
+      'spam; really',
+      'spam; really',
+    ]);
   });
 });

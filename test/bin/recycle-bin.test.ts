@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { newStore } from '../helpers.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: JSON read back from the command line
+type Json = any;
+
 // Issue 9 §1–3: delete moves records to the bin whole; list, show and restore them with their ids.
 
 const now = '2026-03-01T10:00:00Z';
@@ -129,9 +132,7 @@ describe('item delete → recycle-bin list/show/restore', () => {
       (await ok(cli, ['recycle-bin', 'list', '--search', '+44 7911 123456', '--json'])).json(),
     ).toEqual([]);
 
-    const shown = (await ok(cli, ['recycle-bin', 'show', '1', '--json'])).json<
-      Record<string, any>
-    >();
+    const shown = (await ok(cli, ['recycle-bin', 'show', '1', '--json'])).json<Json>();
     expect(shown.deleted.item).toMatchObject({
       title: 'Sofa',
       fields: { colour: 'red' },
@@ -184,7 +185,7 @@ describe('item delete → recycle-bin list/show/restore', () => {
         'm1@x.org',
         '--json',
       ])
-    ).json<any>();
+    ).json<Json>();
     expect(reply.communication.itemId).not.toBe(2);
     expect(reply.decision).not.toBe('attach-to-thread');
   });
@@ -198,14 +199,14 @@ describe('item delete → recycle-bin list/show/restore', () => {
     expect(refused.stderr).toMatch(/2 item\(s\) in stage "Won": add --yes/);
     const dry = (
       await ok(cli, ['item', 'delete', '--stage', 'Won', '--type', 'deal', '--dry-run', '--json'])
-    ).json<any>();
+    ).json<Json>();
     expect(dry).toMatchObject({ operationId: null, dryRun: true, deleted: { item: 2 } });
     expect(
       (await ok(cli, ['item', 'list', '--stage', 'Won', '--type', 'deal', '--json'])).json(),
     ).toHaveLength(2);
     const real = (
       await ok(cli, ['item', 'delete', '--stage', 'Won', '--type', 'deal', '--yes', '--json'])
-    ).json<any>();
+    ).json<Json>();
     expect(real).toMatchObject({ dryRun: false, deleted: { item: 2 } });
     expect(
       (
@@ -221,15 +222,15 @@ describe('item delete → recycle-bin list/show/restore', () => {
     const { cli } = await seeded();
     const contactBefore = (await ok(cli, ['contact', 'show', '1', '--json'])).json();
     const op = Number((await ok(cli, ['contact', 'delete', '1'])).stdout);
-    expect((await ok(cli, ['item', 'show', '1', '--json'])).json<any>().contactId).toBeNull();
-    expect((await ok(cli, ['company', 'show', '1', '--json'])).json<any>().contactIds).toEqual([]);
+    expect((await ok(cli, ['item', 'show', '1', '--json'])).json<Json>().contactId).toBeNull();
+    expect((await ok(cli, ['company', 'show', '1', '--json'])).json<Json>().contactIds).toEqual([]);
     await ok(cli, ['undo', String(op)]);
     expect((await ok(cli, ['contact', 'show', '1', '--json'])).json()).toEqual(contactBefore);
-    expect((await ok(cli, ['item', 'show', '1', '--json'])).json<any>().contactId).toBe(1);
+    expect((await ok(cli, ['item', 'show', '1', '--json'])).json<Json>().contactId).toBe(1);
 
-    const both = (await ok(cli, ['contact', 'delete', '1', '--with-items', '--json'])).json<any>();
+    const both = (await ok(cli, ['contact', 'delete', '1', '--with-items', '--json'])).json<Json>();
     expect(both.deleted).toEqual({ item: 1, contact: 1, company: 0 });
-    const entries = (await ok(cli, ['recycle-bin', 'list', '--json'])).json<any[]>();
+    const entries = (await ok(cli, ['recycle-bin', 'list', '--json'])).json<Json[]>();
     expect(entries.map((e) => [e.entityType, e.entityId])).toEqual([
       ['deal', 1],
       ['contact', 1],
@@ -241,7 +242,7 @@ describe('item delete → recycle-bin list/show/restore', () => {
     expect(plan.stdout).toMatch(/link to contact 1 is lost: that contact is in the bin/);
     expect((await ok(cli, ['recycle-bin', 'list', '--json'])).json()).toHaveLength(2);
     await ok(cli, ['recycle-bin', 'restore', String(entries[0].id), '--with-related']);
-    expect((await ok(cli, ['item', 'show', '1', '--json'])).json<any>().contactId).toBe(1);
+    expect((await ok(cli, ['item', 'show', '1', '--json'])).json<Json>().contactId).toBe(1);
     expect((await ok(cli, ['contact', 'show', '1', '--json'])).json()).toEqual(contactBefore);
   });
 
@@ -281,10 +282,10 @@ describe('item delete → recycle-bin list/show/restore', () => {
     await ok(cli, ['item', 'delete', '3']);
     await ok(cli, ['pipeline', 'remove', 'Wholesale', '--type', 'deal']);
     const again = await ok(cli, ['recycle-bin', 'restore', '2', '--json']);
-    expect(again.json<any>().notes[0]).toMatch(
+    expect(again.json<Json>().notes[0]).toMatch(
       /pipeline "Wholesale" no longer exists: restored to the default deal pipeline "Default", stage "New"/,
     );
-    expect((await ok(cli, ['item', 'show', '3', '--json'])).json<any>()).toMatchObject({
+    expect((await ok(cli, ['item', 'show', '3', '--json'])).json<Json>()).toMatchObject({
       pipeline: { name: 'Default' },
       stage: { name: 'New' },
     });
@@ -302,7 +303,7 @@ describe('item delete → recycle-bin list/show/restore', () => {
     expect((await ok(cli, ['recycle-bin', 'list', '--json'])).json()).toHaveLength(1);
     const dropped = await ok(cli, ['recycle-bin', 'restore', '1', '--drop-links']);
     expect(dropped.stderr).toMatch(/link to company 1 is lost/);
-    expect((await ok(cli, ['item', 'show', '1', '--json'])).json<any>()).toMatchObject({
+    expect((await ok(cli, ['item', 'show', '1', '--json'])).json<Json>()).toMatchObject({
       contactId: 1,
       companyId: null,
     });
