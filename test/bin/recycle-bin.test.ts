@@ -359,3 +359,25 @@ describe('item delete → recycle-bin list/show/restore', () => {
     expect((await cli(['recycle-bin', 'restore'])).exitCode).toBe(2);
   });
 });
+
+describe('crmctl undo of a delete', () => {
+  it('refuses (exit 5) when a later operation restored or purged part of it, naming it', async () => {
+    const { cli } = await seeded();
+    const op = (await ok(cli, ['item', 'delete', '1', '2'])).stdout.trim();
+    const restored = await ok(cli, ['recycle-bin', 'restore', '1', '--json']);
+    const restoreOp = restored.json<Json>().operationId;
+    const refused = await cli(['undo', op]);
+    expect(refused.exitCode).toBe(5);
+    expect(refused.stderr).toContain(
+      `operation ${restoreOp} (recycle-bin-restore) restored item 1 it deleted`,
+    );
+    await ok(cli, ['item', 'delete', '1']);
+    const purge = (await ok(cli, ['recycle-bin', 'purge', '--yes', '--json'])).json<Json>();
+    const again = await cli(['undo', op]);
+    expect(again.exitCode).toBe(5);
+    expect(again.stderr).toContain(
+      `operation ${purge.operationId} (recycle-bin-purge) purged item 2 it deleted`,
+    );
+    expect((await cli(['recycle-bin', 'list', '--type', 'dela'])).exitCode).toBe(4);
+  });
+});
