@@ -211,7 +211,10 @@ function deleteBatch(
           },
           [...keys],
         );
-    if (binId !== null) into.made.push({ binId, record: { kind, id }, entityType, links });
+    // Only what can be related: a record that links to others, and contacts and companies,
+    // which items link to (a list of 100,000 items of their own needs no such bookkeeping).
+    if (binId !== null && (links.length > 0 || kind !== 'item'))
+      into.made.push({ binId, record: { kind, id }, entityType, links });
     recordChange(session, {
       action: into.permanently ? 'deleted-permanently' : 'deleted',
       entity: { type: kind, id },

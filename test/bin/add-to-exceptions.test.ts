@@ -96,6 +96,32 @@ describe('item add-to-exceptions', () => {
     >();
     const deletions = history.filter((h) => h.action === 'deleted').map((h) => h.entity.type);
     expect(deletions).toEqual(['item', 'contact', 'company']);
+    // Each bin entry names what the same operation deleted with it.
+    await ok(cli, ['item', 'add-to-exceptions', '1']);
+    const bin = (await ok(cli, ['recycle-bin', 'list', '--json'])).json<Json[]>();
+    expect(bin.map((e) => [e.entityType, e.related])).toEqual([
+      [
+        'deal',
+        [
+          { entityType: 'contact', entityId: 1 },
+          { entityType: 'company', entityId: 1 },
+        ],
+      ],
+      [
+        'contact',
+        [
+          { entityType: 'deal', entityId: 1 },
+          { entityType: 'company', entityId: 1 },
+        ],
+      ],
+      [
+        'company',
+        [
+          { entityType: 'deal', entityId: 1 },
+          { entityType: 'contact', entityId: 1 },
+        ],
+      ],
+    ]);
   });
 
   it('a deal whose contact has another deal: the contact stays', async () => {

@@ -213,6 +213,29 @@ describe('item delete → recycle-bin list/show/restore', () => {
         await ok(cli, ['recycle-bin', 'list', '--operation', String(real.operationId), '--json'])
       ).json(),
     ).toHaveLength(2);
+    await ok(cli, ['recycle-bin', 'restore', '--with-related', String(real.entries[0].binId)]);
+    const asked: string[] = [];
+    const answer = (yes: boolean) => ({
+      confirm: async (message: string) => {
+        asked.push(message);
+        return yes;
+      },
+      input: async () => '',
+      select: async () => '' as never,
+    });
+    const declined = await cli(['item', 'delete', '--stage', 'Won', '--type', 'deal'], {
+      tty: true,
+      prompter: answer(false),
+    });
+    expect(declined.exitCode).toBe(5);
+    expect(asked).toEqual(['Delete the 2 item(s) in stage "Won"?']);
+    await ok(cli, ['item', 'delete', '--stage', 'Won', '--type', 'deal'], {
+      tty: true,
+      prompter: answer(true),
+    });
+    expect(
+      (await ok(cli, ['item', 'list', '--stage', 'Won', '--type', 'deal', '--json'])).json(),
+    ).toEqual([]);
     const none = await ok(cli, ['item', 'delete', '--stage', 'Won', '--type', 'deal', '--yes']);
     expect(none.stdout).toBe('');
     expect(none.stderr).toMatch(/Nothing to delete/);
