@@ -49,10 +49,18 @@ function ensureBinStore(count) {
   const Database = require('better-sqlite3');
   const db = new Database(store);
   db.pragma('journal_mode = WAL');
-  const pipeline = db.prepare("SELECT id, name FROM pipelines WHERE type = 'deal' AND is_default = 1").get();
-  const stage = db.prepare('SELECT id, name, semantic FROM stages WHERE pipeline_id = ? ORDER BY position LIMIT 1').get(pipeline.id);
+  const pipeline = db
+    .prepare("SELECT id, name FROM pipelines WHERE type = 'deal' AND is_default = 1")
+    .get();
+  const stage = db
+    .prepare(
+      'SELECT id, name, semantic FROM stages WHERE pipeline_id = ? ORDER BY position LIMIT 1',
+    )
+    .get(pipeline.id);
   const user = db.prepare('SELECT id, login FROM users ORDER BY id LIMIT 1').get();
-  const insertContact = db.prepare('INSERT INTO contacts (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)');
+  const insertContact = db.prepare(
+    'INSERT INTO contacts (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)',
+  );
   const insertPoint = db.prepare(
     `INSERT INTO contact_points (owner_type, owner_id, kind, value, match_key, raw) VALUES ('contact', ?, 'phone', ?, ?, ?)`,
   );
@@ -77,13 +85,39 @@ function ensureBinStore(count) {
       insertContact.run(i, `Contact ${i}`, created, created);
       insertPoint.run(i, phone, phone, phone);
       // Evenly from 60 days ago to 1 day ago, oldest first: the first half is past 30 days.
-      const deletedAt = new Date(base - 60 * day + Math.floor(((i - 1) / count) * 59 * day)).toISOString();
+      const deletedAt = new Date(
+        base - 60 * day + Math.floor(((i - 1) / count) * 59 * day),
+      ).toISOString();
       const op = firstOp + Math.ceil(i / 1000);
       if (i % 1000 === 1) insertOperation.run(op, user.login, deletedAt);
       const title = `Deal ${i}`;
-      insertHistory.run(created, user.login, 'item add', 'created', i, JSON.stringify({ type: 'deal', title }), null);
-      insertHistory.run(created, user.login, 'item update', 'updated', i, '{"amount":{"from":null,"to":100}}', null);
-      insertHistory.run(deletedAt, user.login, 'item delete', 'deleted', i, JSON.stringify({ title, type: 'deal', binId: i }), op);
+      insertHistory.run(
+        created,
+        user.login,
+        'item add',
+        'created',
+        i,
+        JSON.stringify({ type: 'deal', title }),
+        null,
+      );
+      insertHistory.run(
+        created,
+        user.login,
+        'item update',
+        'updated',
+        i,
+        '{"amount":{"from":null,"to":100}}',
+        null,
+      );
+      insertHistory.run(
+        deletedAt,
+        user.login,
+        'item delete',
+        'deleted',
+        i,
+        JSON.stringify({ title, type: 'deal', binId: i }),
+        op,
+      );
       const snapshot = {
         item: {
           id: i,
@@ -132,8 +166,12 @@ function ensureDeleteStore(count) {
   const Database = require('better-sqlite3');
   const db = new Database(store);
   db.pragma('journal_mode = WAL');
-  const pipeline = db.prepare("SELECT id FROM pipelines WHERE type = 'lead' AND is_default = 1").get();
-  const stage = db.prepare('SELECT id FROM stages WHERE pipeline_id = ? ORDER BY position LIMIT 1').get(pipeline.id);
+  const pipeline = db
+    .prepare("SELECT id FROM pipelines WHERE type = 'lead' AND is_default = 1")
+    .get();
+  const stage = db
+    .prepare('SELECT id FROM stages WHERE pipeline_id = ? ORDER BY position LIMIT 1')
+    .get(pipeline.id);
   const insertItem = db.prepare(
     `INSERT INTO items (type, pipeline_id, stage_id, title, amount, currency, responsible_id, contact_id, company_id, source, fields, created_at, updated_at)
      VALUES ('lead', ?, ?, ?, NULL, NULL, NULL, NULL, NULL, 'form', '{"campaign":"spring"}', ?, ?)`,
@@ -196,7 +234,9 @@ async function purgeRuns(store) {
     }
     const b = copyStore(store, join(dir, 'reference.db'));
     const started = process.hrtime.bigint();
-    const ref = spawnSync(process.execPath, ['-e', referenceScript, b, cutoff], { encoding: 'utf8' });
+    const ref = spawnSync(process.execPath, ['-e', referenceScript, b, cutoff], {
+      encoding: 'utf8',
+    });
     if (ref.status !== 0) throw new Error(`reference failed: ${ref.stderr}`);
     reference.push(Number(process.hrtime.bigint() - started) / 1e9);
     deletedByReference = Number(ref.stdout);
@@ -221,10 +261,14 @@ function searchRuns_(store) {
   let found = 0;
   for (let run = 0; run < searchRuns + 1; run++) {
     const started = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, [bin, 'recycle-bin', 'list', '--search', spelling, '--json'], {
-      env: { ...process.env, CRMCTL_DB: store, CRMCTL_NOW: now },
-      encoding: 'utf8',
-    });
+    const result = spawnSync(
+      process.execPath,
+      [bin, 'recycle-bin', 'list', '--search', spelling, '--json'],
+      {
+        env: { ...process.env, CRMCTL_DB: store, CRMCTL_NOW: now },
+        encoding: 'utf8',
+      },
+    );
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     if (result.status !== 0) throw new Error(`search failed: ${result.stderr}`);
     found = JSON.parse(result.stdout).length;

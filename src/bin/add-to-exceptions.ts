@@ -76,7 +76,8 @@ export function addItemToExceptions(
     source: options.source,
   });
   const [rejected] = listed.rejected;
-  if (rejected) throw new UsageError(`the comment cannot be used: ${rejected.message}; nothing was changed`);
+  if (rejected)
+    throw new UsageError(`the comment cannot be used: ${rejected.message}; nothing was changed`);
   const records: BinRecord[] = [{ kind: 'item', id: item.id }];
   const kept: AddItemToExceptionsResult['kept'] = [];
   if (contact) {

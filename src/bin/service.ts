@@ -4,6 +4,7 @@ import { isListed } from '../exceptions/service.js';
 import { listHistory, recordChange } from '../history/service.js';
 import { itemIdsLinkedTo } from '../items/service.js';
 import { type Listing, mapListing, type Paging } from '../listing.js';
+import { requireType } from '../pipelines/service.js';
 import { binContributors } from '../registrations.js';
 import { nowIso, type Session } from '../session.js';
 import { defaultCountry } from '../settings/service.js';
@@ -16,6 +17,7 @@ import {
   deleteBinEntry,
   insertBinEntry,
   pagedBinEntries,
+  prepareBulkWrite,
   purgeBinEntries,
   selectBinEntriesOfOperation,
   selectBinEntry,
@@ -23,7 +25,6 @@ import {
   selectBinIdOf,
   selectBinSetting,
   upsertBinSetting,
-  prepareBulkWrite,
 } from './repo.js';
 
 export type { BinKind, BinRecord } from './contributor.js';
@@ -210,7 +211,10 @@ function deleteBatch(
           },
           [...keys],
         );
-    if (binId !== null) into.made.push({ binId, record: { kind, id }, entityType, links });
+    // Only what can be related: a record that links to others, and contacts and companies,
+    // which items link to (a list of 100,000 items of their own needs no such bookkeeping).
+    if (binId !== null && (links.length > 0 || kind !== 'item'))
+      into.made.push({ binId, record: { kind, id }, entityType, links });
     recordChange(session, {
       action: into.permanently ? 'deleted-permanently' : 'deleted',
       entity: { type: kind, id },
@@ -312,7 +316,7 @@ function binFilter(session: Session, options: ListBinOptions): BinFilter {
   };
   const type = options.type?.trim().toLowerCase();
   if (type === 'item' || type === 'contact' || type === 'company') filter.kind = type;
-  else if (type !== undefined) filter.entityType = type;
+  else if (type !== undefined) filter.entityType = requireType(session, type).name;
   if (options.search !== undefined) {
     const text = options.search.trim();
     if (text === '') throw new UsageError('--search needs a text, a phone or an email');
@@ -525,7 +529,7 @@ export function fateOf(
   session: Session,
   record: BinRecord,
   deletedIn: number,
-): { restoredBy: number | null } | { purged: true } | undefined {
+): { restoredBy: number | null } | { purgedBy: number | null } | undefined {
   if (selectBinEntryOf(session.db, record.kind, record.id)?.operation_id === deletedIn)
     return undefined;
   const restored = listHistory(session, { entity: { type: record.kind, id: record.id } }).filter(
@@ -533,7 +537,21 @@ export function fateOf(
   );
   const last = restored.at(-1);
   if (last) return { restoredBy: operationOf(session, last.id) };
-  return { purged: true };
+  const deletedAt = listHistory(session, { entity: { type: record.kind, id: record.id } }).find(
+    (h) =>
+      h.action === 'deleted' &&
+      h.changes.binId !== undefined &&
+      operationOf(session, h.id) === deletedIn,
+  )?.at;
+  return { purgedBy: deletedAt === undefined ? null : purgeAfter(session, deletedIn, deletedAt) };
+}
+
+/** The first purge after operation `after` that took entries deleted at `deletedAt`. */
+function purgeAfter(session: Session, after: number, deletedAt: string): number | null {
+  const purges = listHistory(session, { entityType: 'recycle-bin' }).filter(
+    (h) => h.action === 'purged' && h.entity.id > after && String(h.changes.before) > deletedAt,
+  );
+  return purges[0]?.entity.id ?? null;
 }
 
 function operationOf(session: Session, historyId: number): number | null {

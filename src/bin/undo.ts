@@ -29,8 +29,11 @@ export const binUndo: UndoHandler = {
       const fate = fateOf(session, record, operation.id);
       if (!fate) continue;
       dependents.push(
-        'purged' in fate
-          ? { operationId: null, reason: `${named(record)} it deleted was purged from the bin` }
+        'purgedBy' in fate
+          ? {
+              operationId: fate.purgedBy,
+              reason: `purged ${named(record)} it deleted from the bin`,
+            }
           : { operationId: fate.restoredBy, reason: `restored ${named(record)} it deleted` },
       );
     }

@@ -27,6 +27,8 @@ type PartyKind = 'contact' | 'company';
 interface StoredParty {
   row: PartyRow;
   links: number[];
+  /** What the links point at: companies for a contact, contacts for a company. */
+  linked: PartyKind;
 }
 
 const otherKind = (kind: BinKind): PartyKind => (kind === 'contact' ? 'company' : 'contact');
@@ -48,7 +50,11 @@ export const partiesBinContributor: BinContributor = {
     }
     return new Map(
       selectParties(session.db, tableOf[partyKind], ids).map((row) => {
-        const stored: StoredParty = { row, links: links.get(row.id) ?? [] };
+        const stored: StoredParty = {
+          row,
+          links: links.get(row.id) ?? [],
+          linked: otherKind(kind),
+        };
         return [row.id, stored];
       }),
     );
@@ -66,6 +72,11 @@ export const partiesBinContributor: BinContributor = {
   label(captured) {
     const { row } = captured as StoredParty;
     return { title: row.name, entityType: '' };
+  },
+
+  links(captured) {
+    const { links, linked } = captured as StoredParty;
+    return links.map((id) => ({ kind: linked, id }));
   },
 
   describe(captured) {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { newStore } from '../helpers.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: JSON read back from the command line
+type Json = any;
+
 // Issue 9 §6 (DESIGN §3, seeds 000 and 001): "Add to exceptions" from an item, and its undo.
 
 const now = '2026-03-01T10:00:00Z';
@@ -18,7 +21,7 @@ async function state(cli: Cli) {
   const contacts = (await ok(cli, ['contact', 'list', '--json'])).json();
   const companies = (await ok(cli, ['company', 'list', '--json'])).json();
   const exceptions = (await ok(cli, ['exceptions', 'list', '--json']))
-    .json<any[]>()
+    .json<Json[]>()
     .map((e) => e.value);
   const bin = (await ok(cli, ['recycle-bin', 'list', '--json'])).json();
   return { items, contacts, companies, exceptions, bin };
@@ -93,6 +96,32 @@ describe('item add-to-exceptions', () => {
     >();
     const deletions = history.filter((h) => h.action === 'deleted').map((h) => h.entity.type);
     expect(deletions).toEqual(['item', 'contact', 'company']);
+    // Each bin entry names what the same operation deleted with it.
+    await ok(cli, ['item', 'add-to-exceptions', '1']);
+    const bin = (await ok(cli, ['recycle-bin', 'list', '--json'])).json<Json[]>();
+    expect(bin.map((e) => [e.entityType, e.related])).toEqual([
+      [
+        'deal',
+        [
+          { entityType: 'contact', entityId: 1 },
+          { entityType: 'company', entityId: 1 },
+        ],
+      ],
+      [
+        'contact',
+        [
+          { entityType: 'deal', entityId: 1 },
+          { entityType: 'company', entityId: 1 },
+        ],
+      ],
+      [
+        'company',
+        [
+          { entityType: 'deal', entityId: 1 },
+          { entityType: 'contact', entityId: 1 },
+        ],
+      ],
+    ]);
   });
 
   it('a deal whose contact has another deal: the contact stays', async () => {
@@ -139,7 +168,7 @@ describe('item add-to-exceptions', () => {
     const { after } = await addAndUndo(cli, '1');
     expect(after.exceptions).toHaveLength(3);
     expect(
-      (await ok(cli, ['exceptions', 'list', '--json'])).json<any[]>().map((e) => e.comment),
+      (await ok(cli, ['exceptions', 'list', '--json'])).json<Json[]>().map((e) => e.comment),
     ).toEqual(['listed by hand']);
   });
 
@@ -161,7 +190,7 @@ describe('item add-to-exceptions', () => {
     const before = await state(cli);
     const dry = (
       await ok(cli, ['item', 'add-to-exceptions', '1', '--dry-run', '--json'])
-    ).json<any>();
+    ).json<Json>();
     expect(dry).toMatchObject({
       dryRun: true,
       operationId: null,
@@ -194,7 +223,13 @@ describe('item add-to-exceptions --comment', () => {
     expect(await state(cli)).toEqual(before);
     const custom = await ok(cli, ['item', 'add-to-exceptions', '1', '--comment', 'spam; really']);
     expect(custom.exitCode).toBe(0);
-    const comments = (await ok(cli, ['exceptions', 'list', '--json'])).json<{ comment: string }[]>();
-    expect(comments.map((c) => c.comment)).toEqual(['spam; really', 'spam; really', 'spam; really']);
+    const comments = (await ok(cli, ['exceptions', 'list', '--json'])).json<
+      { comment: string }[]
+    >();
+    expect(comments.map((c) => c.comment)).toEqual([
+      'spam; really',
+      'spam; really',
+      'spam; really',
+    ]);
   });
 });

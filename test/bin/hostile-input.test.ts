@@ -5,7 +5,23 @@ import { newStore } from '../helpers.js';
 // exit 70, never a stack trace.
 
 const megabyte = 'a'.repeat(1 << 20);
-const hostile = ['', ' ', '\0', '\u202e', '-1', '0', '1e3', '0x10', '__proto__', 'constructor', '%_%', '😀'.repeat(10_000), megabyte, '9'.repeat(40), "'; DROP TABLE items; --"];
+const hostile = [
+  '',
+  ' ',
+  '\0',
+  '\u202e',
+  '-1',
+  '0',
+  '1e3',
+  '0x10',
+  '__proto__',
+  'constructor',
+  '%_%',
+  '😀'.repeat(10_000),
+  megabyte,
+  '9'.repeat(40),
+  "'; DROP TABLE items; --",
+];
 
 const cases: string[][] = [];
 for (const value of hostile) {
@@ -42,11 +58,14 @@ describe('hostile input to the recycle-bin commands', () => {
     await cli(['item', 'delete', '2']);
     for (const argv of cases) {
       const result = await cli(argv);
-      const shown = argv.map((a) => (a.length > 40 ? `${a.slice(0, 20)}…(${a.length})` : JSON.stringify(a))).join(' ');
+      const shown = argv
+        .map((a) => (a.length > 40 ? `${a.slice(0, 20)}…(${a.length})` : JSON.stringify(a)))
+        .join(' ');
       expect(result.exitCode, `${shown}\n${result.stderr.slice(0, 500)}`).not.toBe(70);
       expect(result.exitCode, shown).not.toBe(1);
       expect(result.stderr, shown).not.toMatch(/\n\s+at /);
-      if (result.exitCode !== 0) expect(result.stderr.split('\n').filter(Boolean).length, shown).toBeLessThanOrEqual(3);
+      if (result.exitCode !== 0)
+        expect(result.stderr.split('\n').filter(Boolean).length, shown).toBeLessThanOrEqual(3);
     }
     // And the store is as it was where nothing was meant to change.
     const list = (await cli(['recycle-bin', 'list', '--json'])).json<{ entityId: number }[]>();

@@ -12,7 +12,16 @@ describe('recycle-bin purge racing recycle-bin restore', () => {
     for (let round = 0; round < 6; round++) {
       const ids: string[] = [];
       for (let i = 0; i < 30; i++) {
-        const added = await cli(['item', 'add', '--type', 'lead', '--title', `r${round} ${i}`, '--phone', `+4420794609${String(i).padStart(2, '0')}`]);
+        const added = await cli([
+          'item',
+          'add',
+          '--type',
+          'lead',
+          '--title',
+          `r${round} ${i}`,
+          '--phone',
+          `+4420794609${String(i).padStart(2, '0')}`,
+        ]);
         ids.push(added.stdout.trim());
       }
       const deleted = await cli(['item', 'delete', ...ids, '--json']);
@@ -25,14 +34,18 @@ describe('recycle-bin purge racing recycle-bin restore', () => {
       if (restore.exitCode === 0) {
         expect(purged, 'restore won: the purge found nothing').toBe(0);
         expect(restore.json<{ restored: unknown[] }>().restored).toHaveLength(30);
-        const items = (await cli(['item', 'list', '--search', `r${round} `, '--json'])).json<{ phones: string[] }[]>();
+        const items = (await cli(['item', 'list', '--search', `r${round} `, '--json'])).json<
+          { phones: string[] }[]
+        >();
         expect(items).toHaveLength(30);
         for (const item of items) expect(item.phones).toHaveLength(1);
         outcomes.add('restore');
       } else {
         expect(restore.exitCode, restore.stderr).toBe(4);
         expect(purged, 'purge won: it took all of them').toBe(30);
-        expect((await cli(['item', 'list', '--search', `r${round} `, '--json'])).json()).toEqual([]);
+        expect((await cli(['item', 'list', '--search', `r${round} `, '--json'])).json()).toEqual(
+          [],
+        );
         outcomes.add('purge');
       }
       expect((await cli(['recycle-bin', 'list', '--json'])).json()).toEqual([]);

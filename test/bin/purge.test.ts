@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { newStore } from '../helpers.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: JSON read back from the command line
+type Json = any;
+
 // Issue 9 §4: purge and the nightly cleanup, at the clock's boundaries.
 
 const limit = Date.parse('2026-03-01T10:00:00.000Z');
@@ -75,7 +78,7 @@ describe('crmctl cleanup', () => {
   it('purges past the retention; twice is once; a dry run reports the same counts and changes nothing', async () => {
     const { cli, titles } = await binned();
     const now = at(30 * day);
-    const dry = (await cli(['cleanup', '--dry-run', '--json'], { now })).json<any>();
+    const dry = (await cli(['cleanup', '--dry-run', '--json'], { now })).json<Json>();
     expect(dry).toMatchObject({
       dryRun: true,
       operationId: null,
@@ -84,7 +87,7 @@ describe('crmctl cleanup', () => {
     expect(await titles()).toHaveLength(3);
     const first = await cli(['cleanup', '--json'], { now });
     expect(first.exitCode).toBe(0);
-    expect(first.json<any>().tasks).toEqual(dry.tasks);
+    expect(first.json<Json>().tasks).toEqual(dry.tasks);
     const second = await cli(['cleanup'], { now });
     expect(second).toMatchObject({
       exitCode: 0,
@@ -105,7 +108,7 @@ describe('crmctl cleanup', () => {
     const set = await cli(['recycle-bin', 'settings', '--retention-days', '90', '--json']);
     expect(set.json()).toEqual({ retentionDays: 90, isDefault: false });
     expect(
-      (await cli(['cleanup', '--json'], { now: at(60 * day) })).json<any>().tasks.bin.purged,
+      (await cli(['cleanup', '--json'], { now: at(60 * day) })).json<Json>().tasks.bin.purged,
     ).toBe(0);
     expect(await titles()).toHaveLength(3);
     for (const bad of ['0', '-1', 'x', '36501', '1.5', '']) {

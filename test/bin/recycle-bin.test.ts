@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { newStore } from '../helpers.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: JSON read back from the command line
+type Json = any;
+
 // Issue 9 §1–3: delete moves records to the bin whole; list, show and restore them with their ids.
 
 const now = '2026-03-01T10:00:00Z';
@@ -129,9 +132,7 @@ describe('item delete → recycle-bin list/show/restore', () => {
       (await ok(cli, ['recycle-bin', 'list', '--search', '+44 7911 123456', '--json'])).json(),
     ).toEqual([]);
 
-    const shown = (await ok(cli, ['recycle-bin', 'show', '1', '--json'])).json<
-      Record<string, any>
-    >();
+    const shown = (await ok(cli, ['recycle-bin', 'show', '1', '--json'])).json<Json>();
     expect(shown.deleted.item).toMatchObject({
       title: 'Sofa',
       fields: { colour: 'red' },
@@ -184,7 +185,7 @@ describe('item delete → recycle-bin list/show/restore', () => {
         'm1@x.org',
         '--json',
       ])
-    ).json<any>();
+    ).json<Json>();
     expect(reply.communication.itemId).not.toBe(2);
     expect(reply.decision).not.toBe('attach-to-thread');
   });
@@ -198,20 +199,43 @@ describe('item delete → recycle-bin list/show/restore', () => {
     expect(refused.stderr).toMatch(/2 item\(s\) in stage "Won": add --yes/);
     const dry = (
       await ok(cli, ['item', 'delete', '--stage', 'Won', '--type', 'deal', '--dry-run', '--json'])
-    ).json<any>();
+    ).json<Json>();
     expect(dry).toMatchObject({ operationId: null, dryRun: true, deleted: { item: 2 } });
     expect(
       (await ok(cli, ['item', 'list', '--stage', 'Won', '--type', 'deal', '--json'])).json(),
     ).toHaveLength(2);
     const real = (
       await ok(cli, ['item', 'delete', '--stage', 'Won', '--type', 'deal', '--yes', '--json'])
-    ).json<any>();
+    ).json<Json>();
     expect(real).toMatchObject({ dryRun: false, deleted: { item: 2 } });
     expect(
       (
         await ok(cli, ['recycle-bin', 'list', '--operation', String(real.operationId), '--json'])
       ).json(),
     ).toHaveLength(2);
+    await ok(cli, ['recycle-bin', 'restore', '--with-related', String(real.entries[0].binId)]);
+    const asked: string[] = [];
+    const answer = (yes: boolean) => ({
+      confirm: async (message: string) => {
+        asked.push(message);
+        return yes;
+      },
+      input: async () => '',
+      select: async () => '' as never,
+    });
+    const declined = await cli(['item', 'delete', '--stage', 'Won', '--type', 'deal'], {
+      tty: true,
+      prompter: answer(false),
+    });
+    expect(declined.exitCode).toBe(5);
+    expect(asked).toEqual(['Delete the 2 item(s) in stage "Won"?']);
+    await ok(cli, ['item', 'delete', '--stage', 'Won', '--type', 'deal'], {
+      tty: true,
+      prompter: answer(true),
+    });
+    expect(
+      (await ok(cli, ['item', 'list', '--stage', 'Won', '--type', 'deal', '--json'])).json(),
+    ).toEqual([]);
     const none = await ok(cli, ['item', 'delete', '--stage', 'Won', '--type', 'deal', '--yes']);
     expect(none.stdout).toBe('');
     expect(none.stderr).toMatch(/Nothing to delete/);
@@ -221,15 +245,15 @@ describe('item delete → recycle-bin list/show/restore', () => {
     const { cli } = await seeded();
     const contactBefore = (await ok(cli, ['contact', 'show', '1', '--json'])).json();
     const op = Number((await ok(cli, ['contact', 'delete', '1'])).stdout);
-    expect((await ok(cli, ['item', 'show', '1', '--json'])).json<any>().contactId).toBeNull();
-    expect((await ok(cli, ['company', 'show', '1', '--json'])).json<any>().contactIds).toEqual([]);
+    expect((await ok(cli, ['item', 'show', '1', '--json'])).json<Json>().contactId).toBeNull();
+    expect((await ok(cli, ['company', 'show', '1', '--json'])).json<Json>().contactIds).toEqual([]);
     await ok(cli, ['undo', String(op)]);
     expect((await ok(cli, ['contact', 'show', '1', '--json'])).json()).toEqual(contactBefore);
-    expect((await ok(cli, ['item', 'show', '1', '--json'])).json<any>().contactId).toBe(1);
+    expect((await ok(cli, ['item', 'show', '1', '--json'])).json<Json>().contactId).toBe(1);
 
-    const both = (await ok(cli, ['contact', 'delete', '1', '--with-items', '--json'])).json<any>();
+    const both = (await ok(cli, ['contact', 'delete', '1', '--with-items', '--json'])).json<Json>();
     expect(both.deleted).toEqual({ item: 1, contact: 1, company: 0 });
-    const entries = (await ok(cli, ['recycle-bin', 'list', '--json'])).json<any[]>();
+    const entries = (await ok(cli, ['recycle-bin', 'list', '--json'])).json<Json[]>();
     expect(entries.map((e) => [e.entityType, e.entityId])).toEqual([
       ['deal', 1],
       ['contact', 1],
@@ -241,7 +265,7 @@ describe('item delete → recycle-bin list/show/restore', () => {
     expect(plan.stdout).toMatch(/link to contact 1 is lost: that contact is in the bin/);
     expect((await ok(cli, ['recycle-bin', 'list', '--json'])).json()).toHaveLength(2);
     await ok(cli, ['recycle-bin', 'restore', String(entries[0].id), '--with-related']);
-    expect((await ok(cli, ['item', 'show', '1', '--json'])).json<any>().contactId).toBe(1);
+    expect((await ok(cli, ['item', 'show', '1', '--json'])).json<Json>().contactId).toBe(1);
     expect((await ok(cli, ['contact', 'show', '1', '--json'])).json()).toEqual(contactBefore);
   });
 
@@ -281,10 +305,10 @@ describe('item delete → recycle-bin list/show/restore', () => {
     await ok(cli, ['item', 'delete', '3']);
     await ok(cli, ['pipeline', 'remove', 'Wholesale', '--type', 'deal']);
     const again = await ok(cli, ['recycle-bin', 'restore', '2', '--json']);
-    expect(again.json<any>().notes[0]).toMatch(
+    expect(again.json<Json>().notes[0]).toMatch(
       /pipeline "Wholesale" no longer exists: restored to the default deal pipeline "Default", stage "New"/,
     );
-    expect((await ok(cli, ['item', 'show', '3', '--json'])).json<any>()).toMatchObject({
+    expect((await ok(cli, ['item', 'show', '3', '--json'])).json<Json>()).toMatchObject({
       pipeline: { name: 'Default' },
       stage: { name: 'New' },
     });
@@ -302,7 +326,7 @@ describe('item delete → recycle-bin list/show/restore', () => {
     expect((await ok(cli, ['recycle-bin', 'list', '--json'])).json()).toHaveLength(1);
     const dropped = await ok(cli, ['recycle-bin', 'restore', '1', '--drop-links']);
     expect(dropped.stderr).toMatch(/link to company 1 is lost/);
-    expect((await ok(cli, ['item', 'show', '1', '--json'])).json<any>()).toMatchObject({
+    expect((await ok(cli, ['item', 'show', '1', '--json'])).json<Json>()).toMatchObject({
       contactId: 1,
       companyId: null,
     });
@@ -356,5 +380,27 @@ describe('item delete → recycle-bin list/show/restore', () => {
     expect(asked[2]).toMatch(/^2 +lead 2 +Web enquiry$/);
     expect((await ok(cli, ['item', 'show', '2'])).exitCode).toBe(0);
     expect((await cli(['recycle-bin', 'restore'])).exitCode).toBe(2);
+  });
+});
+
+describe('crmctl undo of a delete', () => {
+  it('refuses (exit 5) when a later operation restored or purged part of it, naming it', async () => {
+    const { cli } = await seeded();
+    const op = (await ok(cli, ['item', 'delete', '1', '2'])).stdout.trim();
+    const restored = await ok(cli, ['recycle-bin', 'restore', '1', '--json']);
+    const restoreOp = restored.json<Json>().operationId;
+    const refused = await cli(['undo', op]);
+    expect(refused.exitCode).toBe(5);
+    expect(refused.stderr).toContain(
+      `operation ${restoreOp} (recycle-bin-restore) restored item 1 it deleted`,
+    );
+    await ok(cli, ['item', 'delete', '1']);
+    const purge = (await ok(cli, ['recycle-bin', 'purge', '--yes', '--json'])).json<Json>();
+    const again = await cli(['undo', op]);
+    expect(again.exitCode).toBe(5);
+    expect(again.stderr).toContain(
+      `operation ${purge.operationId} (recycle-bin-purge) purged item 2 it deleted`,
+    );
+    expect((await cli(['recycle-bin', 'list', '--type', 'dela'])).exitCode).toBe(4);
   });
 });

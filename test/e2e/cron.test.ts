@@ -263,7 +263,9 @@ describe("the README's cron section", () => {
         code: 0,
         stderr: '',
       });
-      const again = readFileSync(join(data, 'logs', 'nightly.log'), 'utf8').trimEnd().split('\n');
+      const again = readFileSync(join(data, 'logs', 'nightly.log'), 'utf8')
+        .trimEnd()
+        .split('\n');
       expect(JSON.parse(again.at(-1) ?? '{}')).toMatchObject({ tasks: { bin: { purged: 0 } } });
     }
 

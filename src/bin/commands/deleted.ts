@@ -35,7 +35,8 @@ export function countsInWords(deleted: Record<string, number>): string {
 export async function runDelete(
   ctx: Context,
   session: Session,
-  records: BinRecord[],
+  /** What to delete, or how to find it inside the delete's transaction (by stage, with --yes). */
+  records: BinRecord[] | (() => BinRecord[]),
   options: OutputOptions & { dryRun?: boolean; permanently?: boolean; withItems?: boolean },
 ): Promise<void> {
   const dryRun = options.dryRun === true;
@@ -51,12 +52,17 @@ export async function runDelete(
     },
   };
   try {
-    result = session.write(() => deleteRecords(session, records, deleteOptions), { dryRun });
+    result = session.write(
+      () =>
+        deleteRecords(session, typeof records === 'function' ? records() : records, deleteOptions),
+      { dryRun },
+    );
   } finally {
     progress?.stop();
   }
   const operationId = session.operationId;
-  if (records.length === 0 && formatOf(options) === 'table' && !options.fields) {
+  const none = Object.values(result.deleted).every((n) => n === 0);
+  if (none && formatOf(options) === 'table' && !options.fields) {
     ctx.note('Nothing to delete: no item matches');
     return;
   }

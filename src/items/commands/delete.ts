@@ -53,31 +53,34 @@ export function itemDelete(item: Command, ctx: Context): void {
         )
           throw new UsageError('--pipeline and --type go with --stage');
         const session = ctx.session('items.delete');
-        if (options.stage !== undefined) {
-          const stage = options.stage;
-          const chosen = itemIdsInStageOf(session, { ...options, stage });
-          if (!options.yes && !options.dryRun) {
-            if (chosen.length > 0 && !ctx.canPrompt)
-              throw new UsageError(
-                `this deletes the ${chosen.length} item(s) in stage "${stage}": add --yes (or --dry-run to see them)`,
-              );
-            if (
-              chosen.length > 0 &&
-              !(await ctx.prompter.confirm(
-                `Delete the ${chosen.length} item(s) in stage "${stage}"?`,
-              ))
-            )
-              throw new ConflictError('nothing deleted: not confirmed');
-          }
+        const stage = options.stage;
+        const inStage = () =>
+          stage === undefined ? [] : itemIdsInStageOf(session, { ...options, stage });
+        const asked = options.yes || options.dryRun;
+        if (stage !== undefined && !asked) {
+          // What is confirmed is what is deleted: the items in the stage now, by id.
+          const chosen = inStage();
+          if (chosen.length > 0 && !ctx.canPrompt)
+            throw new UsageError(
+              `this deletes the ${chosen.length} item(s) in stage "${stage}": add --yes (or --dry-run to see them)`,
+            );
+          if (
+            chosen.length > 0 &&
+            !(await ctx.prompter.confirm(
+              `Delete the ${chosen.length} item(s) in stage "${stage}"?`,
+            ))
+          )
+            throw new ConflictError('nothing deleted: not confirmed');
           // A stage may hold hundreds of thousands of items: no spread into push().
           for (const id of chosen) ids.push(id);
         }
-        await runDelete(
-          ctx,
-          session,
-          ids.map((id) => ({ kind: 'item' as const, id })),
-          options,
-        );
+        const records = (list: number[]) => list.map((id) => ({ kind: 'item' as const, id }));
+        if (stage !== undefined && asked) {
+          // With --yes, the items in the stage when the delete holds the store.
+          await runDelete(ctx, session, () => records(inStage()), options);
+          return;
+        }
+        await runDelete(ctx, session, records(ids), options);
       }),
     );
 }
