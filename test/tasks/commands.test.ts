@@ -89,6 +89,7 @@ describe('crmctl task', () => {
         itemId: 1,
         params: { taskId: '1' },
         cause: { kind: 'user', id: null },
+        depth: 0,
       },
     ]);
   });

@@ -76,6 +76,7 @@ describe('tasks', () => {
         itemId: 1,
         params: { taskId: '1' },
         cause: { kind: 'user', id: null },
+        depth: 0,
       },
     ]);
     expect(() => session.write(() => completeTask(session, 1))).toThrow(
