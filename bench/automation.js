@@ -33,6 +33,8 @@ function seed(store) {
       : ['--action', 'add-comment', '--param', 'text=task {{title}}']),
   );
   rule('--action', 'set-field', '--param', 'field=state', '--param', 'value=documents');
+  // Every deal's client, with a phone the SMS goes to.
+  crmctl(['contact', 'add', '--name', 'Ann Lee', '--phone', '+442079460958', '--quiet'], env);
   rule('--action', 'add-comment', '--param', 'text=reminder', '--delay', '2h');
   const Database = require('better-sqlite3');
   const db = new Database(store);
@@ -42,8 +44,8 @@ function seed(store) {
     )
     .get();
   const insert = db.prepare(
-    `INSERT INTO items (type, pipeline_id, stage_id, title, fields, created_at, updated_at, source)
-     VALUES ('deal', ?, ?, ?, '{}', ?, ?, 'manual')`,
+    `INSERT INTO items (type, pipeline_id, stage_id, title, fields, created_at, updated_at, source, contact_id)
+     VALUES ('deal', ?, ?, ?, '{}', ?, ?, 'manual', 1)`,
   );
   db.transaction(() => {
     for (let i = 1; i <= count; i++) insert.run(first.pipeline_id, first.id, `Deal ${i}`, now, now);
