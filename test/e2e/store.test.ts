@@ -223,6 +223,7 @@ describe('migrations', () => {
         DROP INDEX communications_by_sender;
         ALTER TABLE communications DROP COLUMN decision;
         ALTER TABLE communications DROP COLUMN declined_reason;
+        DROP TABLE bin_keys; DROP TABLE bin_entries; DROP TABLE bin_settings;
         PRAGMA user_version = 3;
       `);
     });
