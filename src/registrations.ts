@@ -14,4 +14,5 @@ export const eventSubscribers: readonly EventSubscriber[] = [];
 
 export const undoHandlers: readonly (() => Promise<UndoHandler>)[] = [
   () => import('./exceptions/undo.js').then((module) => module.exceptionsUndo),
+  () => import('./telephony/undo.js').then((module) => module.blacklistUndo),
 ];

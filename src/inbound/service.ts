@@ -7,7 +7,7 @@ import { isListed } from '../exceptions/service.js';
 import { addItem, type Item, openItemsWithContactValue } from '../items/service.js';
 import { type Listing, mapListing } from '../listing.js';
 import { nowIso, type Session } from '../session.js';
-import { defaultCountry } from '../settings/service.js';
+import { defaultCountry, leadsFromCalls } from '../settings/service.js';
 import { checkDisplayText } from '../text.js';
 import { mayUse } from '../users/service.js';
 import {
@@ -45,9 +45,10 @@ export interface Communication {
 
 /**
  * Saved to the CRM; blocked: not saved, by the exceptions list; declined: a call that never
- * connected (saved to the CRM only when declined calls are registered).
+ * connected (saved to the CRM only when declined calls are registered); not-saved: no item to
+ * attach to and no lead to start (leads from calls are off).
  */
-export const communicationStatuses = ['saved', 'blocked', 'declined'] as const;
+export const communicationStatuses = ['saved', 'blocked', 'declined', 'not-saved'] as const;
 export type CommunicationStatus = (typeof communicationStatuses)[number];
 
 export interface InboundResult {
@@ -88,6 +89,7 @@ export function gatherInboundFacts(
     known:
       openItems.length > 0 ||
       (sender !== undefined && ownersOf(session, sender.kind, sender.key).length > 0),
+    ...(channel === 'call' && !leadsFromCalls(session) ? { createLead: false as const } : {}),
   };
 }
 
@@ -132,6 +134,7 @@ const notRegisteredReason = 'declined calls are not saved to the CRM';
 
 function statusOf(decision: InboundDecision): CommunicationStatus {
   if (decision.action === 'declined') return 'declined';
+  if (decision.action === 'not-saved') return 'not-saved';
   return decision.action === 'blocked' ? 'blocked' : 'saved';
 }
 
@@ -222,12 +225,27 @@ export interface CallIncoming {
 
 /** DESIGN §4: an inbound call, once telephony has accepted or declined it. */
 export function receiveCall(session: Session, call: CallIncoming): InboundResult {
-  const sender = callerOf(session, call.from, call.country);
-  return receive(session, 'call', sender, {
+  return receiveCallFrom(session, callerOf(session, call.from, call.country), call.connection)
+    .result;
+}
+
+/**
+ * DESIGN §4 (b) for a caller already read (telephony's `call incoming`): the facts gathered, the
+ * decision, what it did. The facts are returned for the events the call fires on open items.
+ */
+export function receiveCallFrom(
+  session: Session,
+  sender: InboundSender,
+  connection: Connection = accepted,
+): { facts: InboundFacts; decision: InboundDecision; result: InboundResult } {
+  session.requireWrite();
+  const details = {
     subject: null,
-    connection: call.connection,
     lead: { title: `Call from ${sender.value}`, phones: [sender.value] },
-  });
+  };
+  const facts = gatherInboundFacts(session, 'call', sender, { connection });
+  const decision = decideInbound(facts);
+  return { facts, decision, result: recordInbound(session, facts, decision, details) };
 }
 
 /** The communication log of a channel, read as it is printed. */

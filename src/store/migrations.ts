@@ -1,4 +1,5 @@
 import { domainToUnicode } from 'node:url';
+import { telephonySchema } from '../telephony/schema.js';
 import type { Database } from './store.js';
 
 /** A schema change in SQL, or a change of the data that SQL cannot express. */
@@ -275,6 +276,11 @@ const migrations: Migration[] = [
         SELECT operation_id, exception_id, old_comment FROM exception_comment_changes_v6;
       DROP TABLE exception_comment_changes_v6;
     `,
+  },
+  {
+    version: 12,
+    name: 'telephony: blacklist, allow-list, settings and the call log',
+    sql: telephonySchema,
   },
 ];
 
