@@ -347,7 +347,8 @@ function schemaByVersion(): Set<string>[] {
       if (verb?.toUpperCase() === 'DROP') names.delete(name);
       else names.add(name);
     }
-    byVersion[migration.version] = new Set(names);
+    // Numbers are given out before the order is fixed at merge: a version left out has its predecessor's.
+    for (let v = byVersion.length; v <= migration.version; v++) byVersion[v] = new Set(names);
   }
   return byVersion;
 }

@@ -102,6 +102,12 @@ const allowedView: View = {
   columns: ['number', 'comment', 'createdAt', 'createdBy'],
 };
 
+const allowView: View = {
+  fields: ['number', 'added', 'listed'],
+  columns: ['number', 'added', 'listed'],
+};
+const disallowView: View = { fields: ['number', 'removed'], columns: ['number', 'removed'] };
+
 export function addAllow(blacklist: Command, ctx: Context): void {
   withOutputOptions(
     blacklist
@@ -122,10 +128,7 @@ export function addAllow(blacklist: Command, ctx: Context): void {
         allowNumber(session, number, { comment: options.comment, country }),
       );
       if (formatOf(options) !== 'table' || options.fields) {
-        await printRecord(ctx, result, options, {
-          fields: ['number', 'added', 'listed'],
-          columns: ['number', 'added', 'listed'],
-        });
+        await printRecord(ctx, result, options, allowView);
         return;
       }
       ctx.out(result.number);
@@ -150,6 +153,7 @@ export function addDisallow(blacklist: Command, ctx: Context): void {
       )
       .argument('<number>', 'a phone number in any spelling')
       .option('--country <code>', 'country for a number in national format'),
+    disallowView,
   )
     .addHelpText('after', examples('crmctl blacklist disallow "+44 20 7946 0958"'))
     .action(async (number, options) => {
@@ -157,10 +161,7 @@ export function addDisallow(blacklist: Command, ctx: Context): void {
       const country = parseCountry(options.country);
       const result = session.write(() => disallowNumber(session, number, { country }));
       if (formatOf(options) !== 'table' || options.fields) {
-        await printRecord(ctx, result, options, {
-          fields: ['number', 'removed'],
-          columns: ['number', 'removed'],
-        });
+        await printRecord(ctx, result, options, disallowView);
       } else {
         ctx.out(result.number);
         ctx.note(
