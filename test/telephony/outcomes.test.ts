@@ -53,7 +53,16 @@ describe('the README table of call outcomes', () => {
     const [blacklisted, working, register, exceptions, known, ...expected] = row as string[];
     it(row.slice(0, 5).join(' / '), async () => {
       const setup = [
-        ['blacklist', 'settings', '--auto-block', 'on', '--calls', '1', '--register-in-crm', register ?? ''],
+        [
+          'blacklist',
+          'settings',
+          '--auto-block',
+          'on',
+          '--calls',
+          '1',
+          '--register-in-crm',
+          register ?? '',
+        ],
       ];
       if (blacklisted === 'yes') setup.push(['blacklist', 'add', caller]);
       if (exceptions === 'listed') setup.push(['exceptions', 'add', caller]);

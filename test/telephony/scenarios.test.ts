@@ -98,7 +98,11 @@ describe('auto-block after N calls in M minutes outside working time', () => {
     ]);
     for (const spelling of ['020 7946 0018', '00442079460018', '+44 (20) 7946-0018']) {
       const call = await callAt(cli, at('10:00'), spelling);
-      expect(call.telephony, spelling).toMatchObject({ verdict: 'declined', by: 'blacklist', code: 423 });
+      expect(call.telephony, spelling).toMatchObject({
+        verdict: 'declined',
+        by: 'blacklist',
+        code: 423,
+      });
       expect(call.call).toMatchObject({ from: caller, status: 'declined', code: 423 });
     }
     expect((await cli(['blacklist', 'check', '020 7946 0018'])).exitCode).toBe(0);

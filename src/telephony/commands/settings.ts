@@ -57,7 +57,8 @@ export function addSettings(blacklist: Command, ctx: Context): void {
       .option('--auto-block <on|off>', 'block numbers that call too often outside working time')
       .option('--calls <n>', 'N: calls that block a number (1 or more)')
       .option('--minutes <m>', 'M: within this many minutes (1 or more)')
-      .option('--notify <login>', 'user told of each auto-block ("" for nobody)')
+      .option('--notify <login>', 'user told of each auto-block')
+      .option('--no-notify', 'nobody is told')
       .option('--ban-minutes <b>', 'how long an auto-block lasts, in minutes, or "permanent"')
       .option('--register-in-crm <on|off>', 'save declined calls to the CRM too'),
     settingsView,
@@ -75,8 +76,8 @@ export function addSettings(blacklist: Command, ctx: Context): void {
         changes.autoBlock = onOff(options.autoBlock, '--auto-block');
       if (options.calls !== undefined) changes.calls = atLeastOne(options.calls, '--calls');
       if (options.minutes !== undefined) changes.minutes = atLeastOne(options.minutes, '--minutes');
-      if (options.notify !== undefined)
-        changes.notify = options.notify.trim() === '' ? null : options.notify.trim();
+      if (options.notify === false) changes.notify = null;
+      else if (options.notify !== undefined) changes.notify = options.notify.trim();
       if (options.banMinutes !== undefined) {
         changes.banMinutes =
           options.banMinutes.trim().toLowerCase() === 'permanent'
