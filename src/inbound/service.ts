@@ -125,8 +125,20 @@ export function recordInbound(
   });
   const row = selectCommunication(session.db, id);
   if (!row) throw new Error(`communication ${id} was not saved`);
-  const communication = toCommunication(row, mayUse(session, 'exceptions.view'));
+  const communication = toCommunication(row, mayViewExceptions(session));
   return { communication, decision: decision.action, item };
+}
+
+/** Asked once per session: a replay records many calls in one unit of work. */
+const viewsExceptions = new WeakMap<Session, boolean>();
+
+function mayViewExceptions(session: Session): boolean {
+  let may = viewsExceptions.get(session);
+  if (may === undefined) {
+    may = mayUse(session, 'exceptions.view');
+    viewsExceptions.set(session, may);
+  }
+  return may;
 }
 
 /** Why a declined call that is not registered was not saved to the CRM. */
@@ -274,8 +286,22 @@ function receive(
 
 /** The caller of a call as the decision knows senders: a number in any spelling, in E.164. */
 export function callerOf(session: Session, from: string, country?: string): InboundSender {
-  return parseSender(normalisePhone(from, country ?? defaultCountry(session)), 'sender');
+  const region = country ?? defaultCountry(session);
+  const key = `${region ?? ''} ${from}`;
+  const known = callers.get(key);
+  if (known) return known;
+  const sender = parseSender(normalisePhone(from, region), 'sender');
+  // A long-running process (a replay, a gateway) meets the same callers again: normalising is a
+  // pure function of the spelling and the country, so its answer is kept (a bounded number).
+  if (from.length <= 100) {
+    if (callers.size >= maxCallers) callers.clear();
+    callers.set(key, sender);
+  }
+  return sender;
 }
+
+const callers = new Map<string, InboundSender>();
+const maxCallers = 100_000;
 
 function parseAnyContact(raw: string, country: string | undefined): Normalised {
   return raw.includes('@') ? normaliseEmail(raw) : normalisePhone(raw, country);
