@@ -2,8 +2,14 @@
 import { runImport } from './import.js';
 import { runLists } from './lists.js';
 import { runStartup } from './startup.js';
+import { runTelephony } from './telephony.js';
 
-const benchmarks = { startup: runStartup, import: runImport, lists: runLists };
+const benchmarks = {
+  startup: runStartup,
+  import: runImport,
+  lists: runLists,
+  telephony: runTelephony,
+};
 const wanted = process.argv.slice(2);
 const names = wanted.length ? wanted : Object.keys(benchmarks);
 for (const name of names) {

@@ -284,8 +284,6 @@ export function toCallLogEntry(row: CallLogRow, revealExceptions = true): CallLo
   };
 }
 
-export const callStatuses: CallStatus[] = ['answered', 'missed', 'declined'];
-
 export interface ListCallsOptions extends Paging {
   from?: string;
   country?: string;

@@ -39,6 +39,7 @@ export interface ListedNumber {
 }
 
 export type CallStatus = 'answered' | 'missed' | 'declined';
+export const callStatuses: CallStatus[] = ['answered', 'missed', 'declined'];
 export type DeclinedBy = 'blacklist' | 'auto-block';
 
 /** An earlier call from the same number, as the call log keeps it. */

@@ -10,8 +10,7 @@ import {
 } from '../../cli/output.js';
 import { examples, parseCountry, parseSinceFlag, withPaging } from '../../cli/parse.js';
 import { UsageError } from '../../errors.js';
-import { InboundValueError } from '../../inbound/service.js';
-import { callStatuses, explainCall, listCalls, receiveIncomingCall } from '../calls.js';
+import { callStatuses } from '../decide.js';
 import { permission } from './entries.js';
 
 const resultView: View = {
@@ -27,8 +26,14 @@ function parseSeconds(value: string): number {
 
 /** The flag a caller's number came from, for the error when it is not one. */
 function asFlag(error: unknown, flag: string): unknown {
-  return error instanceof InboundValueError ? new UsageError(`${flag}: ${error.problem}`) : error;
+  const problem = (error as { field?: unknown; problem?: unknown }).problem;
+  return error instanceof UsageError && typeof problem === 'string'
+    ? new UsageError(`${flag}: ${problem}`)
+    : error;
 }
+
+/** The call services (inbound, items and all they need) load only in the commands that use them. */
+const services = () => import('../calls.js');
 
 export function addIncoming(call: Command, ctx: Context): void {
   withOutputOptions(
@@ -59,6 +64,7 @@ export function addIncoming(call: Command, ctx: Context): void {
     .action(async (options) => {
       const session = ctx.session('items.edit');
       const country = parseCountry(options.country);
+      const { receiveIncomingCall } = await services();
       let result: ReturnType<typeof receiveIncomingCall>;
       try {
         result = session.write(() =>
@@ -150,6 +156,7 @@ export function addLog(call: Command, ctx: Context): void {
     )
     .action(async (options) => {
       const session = ctx.session('items.view');
+      const { listCalls } = await services();
       let entries: ReturnType<typeof listCalls>;
       try {
         entries = listCalls(session, {
@@ -206,6 +213,7 @@ export function addExplain(blacklist: Command, ctx: Context): void {
     )
     .action(async (number, options) => {
       const session = ctx.session(permission);
+      const { explainCall } = await services();
       let explained: ReturnType<typeof explainCall>;
       try {
         explained = explainCall(session, number, parseCountry(options.country));
