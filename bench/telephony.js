@@ -140,7 +140,9 @@ export async function runTelephony() {
   // and off (then callers no item holds start nothing: the telephony path and the log alone).
   const replays = { off: [], on: [] };
   for (let i = 0; i < runs; i++) replays.off.push(replay({ BENCH_LEADS: 'off' }));
-  replays.on.push(replay({ BENCH_LEADS: 'on' }));
+  // With leads on, every new caller starts a lead (item, contact points, history): ~1 ms each.
+  const leadsOnCount = Number(process.env.BENCH_CALLS_LEADS_ON ?? Math.min(calls, 200_000));
+  replays.on.push(replay({ BENCH_LEADS: 'on' }, leadsOnCount));
   const perCallCount = Math.min(calls, 100_000);
   const perCall = replay({ BENCH_LEADS: 'off', BENCH_BATCH: '1' }, perCallCount);
 
@@ -220,6 +222,7 @@ export async function runTelephony() {
         verdicts: replays.off[0]?.verdicts,
       },
       leadsFromCallsOn: {
+        calls: leadsOnCount,
         callsPerSecond: callsPerSecond(replays.on),
         verdicts: replays.on[0]?.verdicts,
       },

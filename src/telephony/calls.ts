@@ -47,7 +47,6 @@ import {
   insertCall,
   pagedCalls,
   selectBlacklistEntry,
-  selectCallLogRow,
   selectCallsOf,
 } from './repo.js';
 
@@ -164,7 +163,7 @@ export function receiveIncomingCall(session: Session, call: IncomingCall): CallR
       : call.missed
         ? missed
         : answered;
-  const id = insertCall(session.db, {
+  const logged = {
     at: facts.at,
     number: sender.key,
     line,
@@ -175,13 +174,25 @@ export function receiveIncomingCall(session: Session, call: IncomingCall): CallR
     outside_hours: facts.workingTime ? 0 : 1,
     reason: telephony.reason,
     communication_id: communication.id,
-  });
+  };
+  const id = insertCall(session.db, logged);
   session.changed();
   const event = fireEvents(session, telephony, inbound, call, sender.key, line);
-  const row = selectCallLogRow(session.db, id);
-  if (!row) throw new Error(`call ${id} was not logged`);
+  // As `call log` reads it back; the communication's reason is withheld as its reader needs.
+  const entry = toCallLogEntry({
+    ...logged,
+    id,
+    item_id: communication.itemId,
+    crm_status: communication.status,
+    crm_reason: null,
+    crm_decision: null,
+  });
+  entry.reason =
+    telephony.verdict === 'declined'
+      ? communication.reason
+      : `${telephony.reason}; ${communication.reason}`;
   return {
-    call: toCallLogEntry(row),
+    call: entry,
     telephony,
     crm: crmPartOf(inbound.decision),
     communication,

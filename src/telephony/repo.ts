@@ -311,10 +311,6 @@ export interface CallFilter extends Paging {
   until?: string;
 }
 
-export function selectCallLogRow(db: Database, id: number): CallLogRow | undefined {
-  return statement(db, `${callLogSelect} WHERE c.id = ?`).get(id) as CallLogRow | undefined;
-}
-
 const callLogSelect = `SELECT c.*, m.item_id AS item_id, m.status AS crm_status, m.reason AS crm_reason, m.decision AS crm_decision
   FROM calls c LEFT JOIN communications m ON m.id = c.communication_id`;
 
