@@ -13,6 +13,7 @@ import {
 } from '../../cli/output.js';
 import { examples, parseCountry, parseSinceFlag, withPaging } from '../../cli/parse.js';
 import { parseDuration, parseInstant } from '../../clock.js';
+import { quote } from '../../contact-details/text.js';
 import { ExitCode, InputError, OutputError, UsageError } from '../../errors.js';
 import { csvRow, guardFormula } from '../../formats/csv.js';
 import type { Session } from '../../session.js';
@@ -30,6 +31,18 @@ import {
 import { blacklistSink } from '../import-sink.js';
 
 export const permission = 'telephony.settings' as const;
+
+/** A value as an error line shows it: whole when short, else quoted and cut. */
+function shown(raw: string): string {
+  return raw.length <= 100 ? raw : quote(raw);
+}
+
+/** `VALUE: reason: message` on stderr, control characters escaped. */
+function reportRejected(ctx: Context, rejected: { raw: string; reason: string; message: string }) {
+  ctx.io.stderr.write(
+    `${escapeControls(`${shown(rejected.raw)}: ${rejected.reason}: ${rejected.message}`)}\n`,
+  );
+}
 
 export const entryView: View = {
   fields: [
@@ -99,10 +112,7 @@ export function addAdd(blacklist: Command, ctx: Context): void {
       const result = session.write(() =>
         addToBlacklist(session, { entries: numbers, comment: options.comment, country, expiresAt }),
       );
-      for (const rejected of result.rejected)
-        ctx.io.stderr.write(
-          `${escapeControls(`${rejected.raw}: ${rejected.reason}: ${rejected.message}`)}\n`,
-        );
+      for (const rejected of result.rejected) reportRejected(ctx, rejected);
       for (const duplicate of result.duplicates)
         ctx.note(`${duplicate.existing.number} is already listed`);
       for (const number of result.allowed)
@@ -142,10 +152,7 @@ export function addRemove(blacklist: Command, ctx: Context): void {
       const session = ctx.session(permission);
       const country = parseCountry(options.country);
       const result = session.write(() => removeFromBlacklist(session, numbers, { country }));
-      for (const rejected of result.rejected)
-        ctx.io.stderr.write(
-          `${escapeControls(`${rejected.raw}: ${rejected.reason}: ${rejected.message}`)}\n`,
-        );
+      for (const rejected of result.rejected) reportRejected(ctx, rejected);
       for (const number of result.notListed) ctx.note(`${number}: not listed`);
       if (formatOf(options) !== 'table' || options.fields) {
         await printRecord(
