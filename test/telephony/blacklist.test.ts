@@ -60,6 +60,9 @@ describe('blacklist add, list, check, remove, undo', () => {
 
   it('remove takes numbers off; undo puts them back; exit 4 when none was listed', async () => {
     const { cli } = await storeWith([['blacklist', 'add', `${number};keep me`, '+442079460019']]);
+    const dry = ok(await cli(['blacklist', 'remove', '+44 20 7946 0018', '--dry-run', '--json']));
+    expect(dry.json()).toMatchObject({ operationId: null, dryRun: true, removed: [{ number }] });
+    expect((await cli(['blacklist', 'check', number])).exitCode).toBe(0);
     const removed = await cli(['blacklist', 'remove', '+44 20 7946 0018', '--json']);
     const { operationId } = ok(removed).json<{ operationId: number }>();
     expect((await cli(['blacklist', 'check', number])).exitCode).toBe(1);

@@ -133,8 +133,8 @@ export function addAdd(blacklist: Command, ctx: Context): void {
 
 export function addRemove(blacklist: Command, ctx: Context): void {
   const view: View = {
-    fields: ['operationId', 'removed', 'notListed', 'rejected'],
-    columns: ['operationId', 'removed', 'notListed', 'rejected'],
+    fields: ['operationId', 'dryRun', 'removed', 'notListed', 'rejected'],
+    columns: ['operationId', 'dryRun', 'removed', 'notListed', 'rejected'],
   };
   withOutputOptions(
     blacklist
@@ -144,14 +144,25 @@ export function addRemove(blacklist: Command, ctx: Context): void {
           'them back. Exit 4 when none was listed, 3 when some were not listed or not numbers.',
       )
       .argument('<numbers...>', 'phone numbers')
-      .option('--country <code>', 'country for numbers in national format'),
+      .option('--country <code>', 'country for numbers in national format')
+      .option('--dry-run', 'do the remove, report it, and roll it back'),
     view,
   )
-    .addHelpText('after', examples('crmctl blacklist remove "+44 20 7946 0018"'))
+    .addHelpText(
+      'after',
+      examples(
+        'crmctl blacklist remove "+44 20 7946 0018"',
+        'crmctl blacklist remove 02079460018 --country GB --dry-run',
+      ),
+    )
     .action(async (numbers, options) => {
       const session = ctx.session(permission);
       const country = parseCountry(options.country);
-      const result = session.write(() => removeFromBlacklist(session, numbers, { country }));
+      const dryRun = options.dryRun === true;
+      const result = session.write(() => removeFromBlacklist(session, numbers, { country }), {
+        dryRun,
+      });
+      if (dryRun) result.operationId = null;
       for (const rejected of result.rejected) reportRejected(ctx, rejected);
       for (const number of result.notListed) ctx.note(`${number}: not listed`);
       if (formatOf(options) !== 'table' || options.fields) {
@@ -159,6 +170,7 @@ export function addRemove(blacklist: Command, ctx: Context): void {
           ctx,
           {
             operationId: result.operationId,
+            dryRun,
             removed: result.removed,
             notListed: result.notListed,
             rejected: result.rejected,
@@ -169,7 +181,7 @@ export function addRemove(blacklist: Command, ctx: Context): void {
       } else {
         for (const entry of result.removed) ctx.out(entry.number);
         ctx.note(
-          `Removed ${result.removed.length}; ${result.notListed.length} not listed; ${result.rejected.length} rejected${result.operationId ? ` (undo: crmctl undo ${result.operationId})` : ''}`,
+          `${dryRun ? 'Would remove' : 'Removed'} ${result.removed.length}; ${result.notListed.length} not listed; ${result.rejected.length} rejected${result.operationId ? ` (undo: crmctl undo ${result.operationId})` : ''}`,
         );
       }
       if (result.removed.length === 0 && result.rejected.length === 0)
