@@ -8,6 +8,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { root } from './lib.js';
+import { random } from './telephony.js';
 
 const [store, calls = '1000000', numbers = '50000'] = process.argv.slice(2);
 const load = (path) => import(pathToFileURL(join(root, 'dist', path)).href);
@@ -32,18 +33,6 @@ const leads = process.env.BENCH_LEADS ?? 'on';
 if (!existsSync(store)) throw new Error(`no store at ${store}: make one with crmctl init`);
 const callCount = Number(calls);
 const numberCount = Number(numbers);
-
-/** mulberry32: the same calls every run. */
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // London numbers +44 20 7xxx xxxx and 8xxx xxxx, spelled three ways.
 const next = random(3);

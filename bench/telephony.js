@@ -49,8 +49,8 @@ function replay(env, count = calls) {
   return JSON.parse(result.stdout.trim().split('\n').at(-1));
 }
 
-/** mulberry32 */
-function random(seed) {
+/** mulberry32: the same numbers and calls every run. */
+export function random(seed) {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
