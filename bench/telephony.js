@@ -6,7 +6,8 @@
 //   `node -e 0` in the same run: target ≤ 30 ms slower;
 // - a 1,000,000-line `blacklist import` against the exceptions import of the same file into an
 //   empty store, interleaved in the same run: target within ±15% of its throughput.
-// BENCH_RUNS sets the runs of the replay and the imports (default 3), BENCH_CALLS the calls.
+// BENCH_RUNS sets the runs of the imports (default 3), BENCH_REPLAY_RUNS those of the replay
+// (default 3; each 1M-call replay takes minutes), BENCH_CALLS the calls.
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -27,6 +28,7 @@ import {
 
 const require = createRequire(import.meta.url);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
+const replayRuns = Number(process.env.BENCH_REPLAY_RUNS ?? 3);
 const calls = Number(process.env.BENCH_CALLS ?? 1_000_000);
 const dir = join(dataDir, 'telephony');
 
@@ -139,11 +141,11 @@ export async function runTelephony() {
   // 1. The replay: batches of 1,000 calls a unit of work; leads from calls on (the default)
   // and off (then callers no item holds start nothing: the telephony path and the log alone).
   const replays = { off: [], on: [] };
-  for (let i = 0; i < runs; i++) replays.off.push(replay({ BENCH_LEADS: 'off' }));
+  for (let i = 0; i < replayRuns; i++) replays.off.push(replay({ BENCH_LEADS: 'off' }));
   // With leads on, every new caller starts a lead (item, contact points, history): ~1 ms each.
   const leadsOnCount = Number(process.env.BENCH_CALLS_LEADS_ON ?? Math.min(calls, 200_000));
   replays.on.push(replay({ BENCH_LEADS: 'on' }, leadsOnCount));
-  const perCallCount = Math.min(calls, 100_000);
+  const perCallCount = Number(process.env.BENCH_CALLS_PER_CALL ?? Math.min(calls, 100_000));
   const perCall = replay({ BENCH_LEADS: 'off', BENCH_BATCH: '1' }, perCallCount);
 
   // 2. The imports: the same 1,000,000-line file into empty stores, interleaved.
