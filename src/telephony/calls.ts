@@ -152,6 +152,8 @@ export function receiveIncomingCall(session: Session, call: IncomingCall): CallR
   let blacklisted: BlacklistEntry | null = null;
   let notified: string | null = null;
   if (telephony.verdict === 'declined' && telephony.by === 'auto-block') {
+    // The command's operation is the caller's (its user), though the system makes the entry.
+    session.operation();
     blacklisted = autoBlock(session, facts, telephony);
     notified = notifyOfAutoBlock(session, facts.settings.notify, blacklisted, telephony.reason);
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { osLogin } from '../e2e/support.js';
 import { at, callAt, ok, storeWith, verdicts } from './support.js';
 
 // Issue 11, acceptance: the auto-block on the clock (--now), through the CLI. Defaults: 5 calls
@@ -129,5 +130,9 @@ describe('auto-block after N calls in M minutes outside working time', () => {
       actor: 'system',
       changes: { notify: 'anna' },
     });
+    const [operation] = ok(await cli(['operation', 'list', '--kind', 'call-incoming', '--json'])).json<
+      { actor: string }[]
+    >();
+    expect(operation).toMatchObject({ actor: osLogin });
   });
 });
