@@ -278,6 +278,72 @@ const migrations: Migration[] = [
     `,
   },
   {
+    version: 11,
+    name: 'what automation actions leave in the store: outbox, tasks, documents, notifications',
+    sql: `
+      -- Items may go to the recycle bin and come back with their ids: rows here keep their
+      -- item id without a foreign key, so that they wait for it (the bin's contributors capture them).
+      CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        channel TEXT NOT NULL CHECK (channel IN ('sms', 'email')),
+        recipient TEXT NOT NULL,
+        subject TEXT,
+        text TEXT NOT NULL,
+        item_id INTEGER,
+        rule_id INTEGER,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        operation_id INTEGER REFERENCES operations(id)
+      ) STRICT;
+      CREATE INDEX outbox_by_item ON outbox(item_id);
+      CREATE INDEX outbox_by_time ON outbox(created_at);
+
+      CREATE TABLE tasks (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        title TEXT NOT NULL,
+        assignee TEXT,
+        deadline TEXT,
+        item_id INTEGER NOT NULL,
+        stage_id INTEGER,
+        rule_id INTEGER,
+        status TEXT NOT NULL CHECK (status IN ('open', 'done')),
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        completed_at TEXT,
+        completed_by TEXT,
+        operation_id INTEGER REFERENCES operations(id)
+      ) STRICT;
+      CREATE INDEX tasks_by_item ON tasks(item_id, status);
+      CREATE INDEX tasks_by_assignee ON tasks(assignee COLLATE NOCASE, status);
+
+      CREATE TABLE documents (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        body TEXT NOT NULL,
+        item_id INTEGER,
+        rule_id INTEGER,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        operation_id INTEGER REFERENCES operations(id)
+      ) STRICT;
+      CREATE INDEX documents_by_item ON documents(item_id);
+
+      CREATE TABLE notifications (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        login TEXT NOT NULL COLLATE NOCASE,
+        text TEXT NOT NULL,
+        item_id INTEGER,
+        source TEXT NOT NULL,
+        rule_id INTEGER,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        read_at TEXT,
+        operation_id INTEGER REFERENCES operations(id)
+      ) STRICT;
+      CREATE INDEX notifications_by_login ON notifications(login, read_at);
+    `,
+  },
+  {
     version: 12,
     name: 'telephony: blacklist, allow-list, settings and the call log',
     sql: telephonySchema,
@@ -340,6 +406,8 @@ function schemaByVersion(): Set<string>[] {
   const names = new Set<string>();
   const byVersion = [new Set<string>()];
   for (const migration of migrations) {
+    // Numbers not used (yet) hold the schema of the version before.
+    for (let v = byVersion.length; v < migration.version; v++) byVersion[v] = new Set(names);
     const sql = 'sql' in migration ? migration.sql.replace(/--[^\n]*/g, '') : '';
     for (const [, verb, name = ''] of sql.matchAll(
       /\b(CREATE|DROP)\s+(?:UNIQUE\s+)?(?:TABLE|INDEX|VIEW|TRIGGER)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?["`]?(\w+)/gi,
@@ -347,8 +415,7 @@ function schemaByVersion(): Set<string>[] {
       if (verb?.toUpperCase() === 'DROP') names.delete(name);
       else names.add(name);
     }
-    // Numbers are given out before the order is fixed at merge: a version left out has its predecessor's.
-    for (let v = byVersion.length; v <= migration.version; v++) byVersion[v] = new Set(names);
+    byVersion[migration.version] = new Set(names);
   }
   return byVersion;
 }

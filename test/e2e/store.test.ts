@@ -223,6 +223,7 @@ describe('migrations', () => {
         DROP INDEX communications_by_sender;
         ALTER TABLE communications DROP COLUMN decision;
         ALTER TABLE communications DROP COLUMN declined_reason;
+        DROP TABLE outbox; DROP TABLE tasks; DROP TABLE documents; DROP TABLE notifications;
         PRAGMA user_version = 3;
       `);
     });
