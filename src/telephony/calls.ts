@@ -154,8 +154,9 @@ export function receiveIncomingCall(session: Session, call: IncomingCall): CallR
   if (telephony.verdict === 'declined' && telephony.by === 'auto-block') {
     // The command's operation is the caller's (its user), though the system makes the entry.
     session.operation();
-    blacklisted = autoBlock(session, facts, telephony);
-    notified = notifyOfAutoBlock(session, facts.settings.notify, blacklisted, telephony.reason);
+    const system = systemOf(session);
+    blacklisted = autoBlock(system, facts, telephony);
+    notified = notifyOfAutoBlock(system, facts.settings.notify, blacklisted, telephony.reason);
   }
   const inbound = receiveCallFrom(session, sender, connectionOf(telephony, facts.settings));
   const { communication } = inbound.result;
@@ -209,17 +210,21 @@ function checkLine(line: string): string {
   return checkDisplayText(line, '--to', { min: 1, max: 100 });
 }
 
-/** Lists the number as `auto` (by the system, under the call's operation), with its expiry. */
-function autoBlock(
-  session: Session,
-  facts: CallFacts,
-  decision: Extract<CallDecision, { by: 'auto-block' }>,
-): BlacklistEntry {
-  const system = session.as({
+/** The call's unit of work, acted on by the system: an auto-block is no person's doing. */
+function systemOf(session: Session): Session {
+  return session.as({
     login: systemLogin,
     cause: { kind: 'system', id: null },
     command: session.actor.command,
   });
+}
+
+/** Lists the number as `auto` (by the system, under the call's operation), with its expiry. */
+function autoBlock(
+  system: Session,
+  facts: CallFacts,
+  decision: Extract<CallDecision, { by: 'auto-block' }>,
+): BlacklistEntry {
   const { settings } = facts;
   const { entry } = listNumber(system, {
     number: facts.number,

@@ -134,5 +134,23 @@ describe('auto-block after N calls in M minutes outside working time', () => {
       { actor: string }[]
     >();
     expect(operation).toMatchObject({ actor: osLogin });
+    expect(blocked.notified).toBe('anna');
+    const notices = ok(await cli(['notification', 'list', '--json'], { as: 'anna' })).json<
+      { login: string; text: string; source: string }[]
+    >();
+    expect(notices).toEqual([
+      expect.objectContaining({
+        login: 'anna',
+        source: 'telephony',
+        text: expect.stringMatching(/^\+442079460018 was auto-blocked permanently: Hungup call by blacklist/),
+      }),
+    ]);
+    // A --notify user removed since: the next auto-block still happens, nobody is told.
+    ok(await cli(['user', 'remove', 'anna']));
+    const other = '+442079460019';
+    await callAt(cli, at('23:10:00'), other);
+    await callAt(cli, at('23:10:10'), other);
+    const unnoticed = await callAt(cli, at('23:10:20'), other);
+    expect(unnoticed).toMatchObject({ notified: null, blacklisted: { number: other } });
   });
 });
