@@ -21,7 +21,7 @@ export function notifyOfAutoBlock(
       text: `${entry.number} was auto-blocked ${until}: ${reason}`,
       itemId: null,
       source: 'telephony',
-    }).login;
+    }).user;
   } catch (error) {
     // A user removed since the setting was made: the call goes on; nobody is told.
     if (error instanceof NotFoundError) return null;
