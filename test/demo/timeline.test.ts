@@ -63,4 +63,18 @@ describe('the demo timeline on a terminal', () => {
     expect(text).toContain('Tuesday 24 November 2026 (UTC)');
     for (const line of text.split('\n')) expect([...line].length, line).toBeLessThanOrEqual(100);
   });
+
+  it('fits a 60-column terminal too: with too little room beside an event, its text goes under it', async () => {
+    const result = await runCli(['--db', `${tempDir()}/demo.db`, 'demo'], {
+      tty: true,
+      columns: 60,
+    });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const text = stripVTControlCharacters(result.stdout);
+    const timeline = text.slice(text.indexOf('Timeline\n'));
+    expect(timeline).toMatch(
+      /\n {2}09:15 {2}Oak dining table … {2}rule #1\n {4}send-sms done: SMS #1 to/,
+    );
+    for (const line of text.split('\n')) expect([...line].length, line).toBeLessThanOrEqual(60);
+  });
 });
