@@ -4,6 +4,7 @@ import { runBin } from './bin.js';
 import { runImport } from './import.js';
 import { runLists } from './lists.js';
 import { runStartup } from './startup.js';
+import { runTelephony } from './telephony.js';
 
 const benchmarks = {
   startup: runStartup,
@@ -11,6 +12,7 @@ const benchmarks = {
   lists: runLists,
   automation: runAutomation,
   bin: runBin,
+  telephony: runTelephony,
 };
 const wanted = process.argv.slice(2);
 const names = wanted.length ? wanted : Object.keys(benchmarks);

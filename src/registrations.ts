@@ -24,6 +24,7 @@ export const eventSubscribers: readonly EventSubscriber[] = [automationSubscribe
 export const undoHandlers: readonly (() => Promise<UndoHandler>)[] = [
   () => import('./exceptions/undo.js').then((module) => module.exceptionsUndo),
   () => import('./bin/undo.js').then((module) => module.binUndo),
+  () => import('./telephony/undo.js').then((module) => module.blacklistUndo),
 ];
 
 export const binContributors: readonly BinContributor[] = [

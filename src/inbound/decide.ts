@@ -35,6 +35,8 @@ export interface InboundFacts {
   openItems: readonly { id: number; type: string }[];
   /** Some contact, company or item holds the sender's value, open or not. */
   known: boolean;
+  /** False when a new lead may not be started (`settings set leads-from-calls off`); absent: it may. */
+  createLead?: false;
 }
 
 /** What saving a communication to the CRM does (DESIGN §3, §5). */
@@ -42,7 +44,8 @@ export type CrmDecision =
   | { action: 'attach-to-thread'; itemId: number; reason: string }
   | { action: 'blocked'; reason: string }
   | { action: 'attach'; itemId: number; reason: string }
-  | { action: 'create-lead'; reason: string };
+  | { action: 'create-lead'; reason: string }
+  | { action: 'not-saved'; reason: string };
 
 /** The decision: a declined call says why, and what registering it did (null: not registered). */
 export type InboundDecision =
@@ -95,6 +98,12 @@ function decideCrm(facts: InboundFacts): CrmDecision {
     };
   }
   if (channel === 'form') return { action: 'create-lead', reason: 'a form always starts a lead' };
+  if (facts.createLead === false) {
+    return {
+      action: 'not-saved',
+      reason: `no open item holds ${sender.value}, and leads from calls are off (settings leads-from-calls)`,
+    };
+  }
   return {
     action: 'create-lead',
     reason: facts.known

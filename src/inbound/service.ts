@@ -7,7 +7,7 @@ import { isListed } from '../exceptions/service.js';
 import { addItem, type Item, openItemsWithContactValue } from '../items/service.js';
 import { type Listing, mapListing } from '../listing.js';
 import { nowIso, type Session } from '../session.js';
-import { defaultCountry } from '../settings/service.js';
+import { defaultCountry, leadsFromCalls } from '../settings/service.js';
 import { checkDisplayText } from '../text.js';
 import { mayUse } from '../users/service.js';
 import {
@@ -45,9 +45,10 @@ export interface Communication {
 
 /**
  * Saved to the CRM; blocked: not saved, by the exceptions list; declined: a call that never
- * connected (saved to the CRM only when declined calls are registered).
+ * connected (saved to the CRM only when declined calls are registered); not-saved: no item to
+ * attach to and no lead to start (leads from calls are off).
  */
-export const communicationStatuses = ['saved', 'blocked', 'declined'] as const;
+export const communicationStatuses = ['saved', 'blocked', 'declined', 'not-saved'] as const;
 export type CommunicationStatus = (typeof communicationStatuses)[number];
 
 export interface InboundResult {
@@ -88,6 +89,7 @@ export function gatherInboundFacts(
     known:
       openItems.length > 0 ||
       (sender !== undefined && ownersOf(session, sender.kind, sender.key).length > 0),
+    ...(channel === 'call' && !leadsFromCalls(session) ? { createLead: false as const } : {}),
   };
 }
 
@@ -123,8 +125,20 @@ export function recordInbound(
   });
   const row = selectCommunication(session.db, id);
   if (!row) throw new Error(`communication ${id} was not saved`);
-  const communication = toCommunication(row, mayUse(session, 'exceptions.view'));
+  const communication = toCommunication(row, mayViewExceptions(session));
   return { communication, decision: decision.action, item };
+}
+
+/** Asked once per session: a replay records many calls in one unit of work. */
+const viewsExceptions = new WeakMap<Session, boolean>();
+
+function mayViewExceptions(session: Session): boolean {
+  let may = viewsExceptions.get(session);
+  if (may === undefined) {
+    may = mayUse(session, 'exceptions.view');
+    viewsExceptions.set(session, may);
+  }
+  return may;
 }
 
 /** Why a declined call that is not registered was not saved to the CRM. */
@@ -132,6 +146,7 @@ const notRegisteredReason = 'declined calls are not saved to the CRM';
 
 function statusOf(decision: InboundDecision): CommunicationStatus {
   if (decision.action === 'declined') return 'declined';
+  if (decision.action === 'not-saved') return 'not-saved';
   return decision.action === 'blocked' ? 'blocked' : 'saved';
 }
 
@@ -222,12 +237,27 @@ export interface CallIncoming {
 
 /** DESIGN §4: an inbound call, once telephony has accepted or declined it. */
 export function receiveCall(session: Session, call: CallIncoming): InboundResult {
-  const sender = callerOf(session, call.from, call.country);
-  return receive(session, 'call', sender, {
+  return receiveCallFrom(session, callerOf(session, call.from, call.country), call.connection)
+    .result;
+}
+
+/**
+ * DESIGN §4 (b) for a caller already read (telephony's `call incoming`): the facts gathered, the
+ * decision, what it did. The facts are returned for the events the call fires on open items.
+ */
+export function receiveCallFrom(
+  session: Session,
+  sender: InboundSender,
+  connection: Connection = accepted,
+): { facts: InboundFacts; decision: InboundDecision; result: InboundResult } {
+  session.requireWrite();
+  const details = {
     subject: null,
-    connection: call.connection,
     lead: { title: `Call from ${sender.value}`, phones: [sender.value] },
-  });
+  };
+  const facts = gatherInboundFacts(session, 'call', sender, { connection });
+  const decision = decideInbound(facts);
+  return { facts, decision, result: recordInbound(session, facts, decision, details) };
 }
 
 /** The communication log of a channel, read as it is printed. */
@@ -268,8 +298,22 @@ function receive(
 
 /** The caller of a call as the decision knows senders: a number in any spelling, in E.164. */
 export function callerOf(session: Session, from: string, country?: string): InboundSender {
-  return parseSender(normalisePhone(from, country ?? defaultCountry(session)), 'sender');
+  const region = country ?? defaultCountry(session);
+  const key = `${region ?? ''} ${from}`;
+  const known = callers.get(key);
+  if (known) return known;
+  const sender = parseSender(normalisePhone(from, region), 'sender');
+  // A long-running process (a replay, a gateway) meets the same callers again: normalising is a
+  // pure function of the spelling and the country, so its answer is kept (a bounded number).
+  if (from.length <= 100) {
+    if (callers.size >= maxCallers) callers.clear();
+    callers.set(key, sender);
+  }
+  return sender;
 }
+
+const callers = new Map<string, InboundSender>();
+const maxCallers = 100_000;
 
 function parseAnyContact(raw: string, country: string | undefined): Normalised {
   return raw.includes('@') ? normaliseEmail(raw) : normalisePhone(raw, country);

@@ -36,7 +36,23 @@ const definitions: Record<string, SettingDefinition> = {
       return code;
     },
   },
+  'leads-from-calls': {
+    description: 'inbound calls from unknown numbers start a lead (on or off)',
+    defaultValue: 'on',
+    parse: onOff,
+  },
 };
+
+function onOff(value: string): string {
+  const word = value.trim().toLowerCase();
+  if (word !== 'on' && word !== 'off') throw new UsageError(`"${value}" is neither on nor off`);
+  return word;
+}
+
+/** Whether a call from a number no open item holds starts a lead (default on). */
+export function leadsFromCalls(session: Session): boolean {
+  return getSetting(session, 'leads-from-calls').value !== 'off';
+}
 
 export interface Setting {
   key: string;

@@ -1,4 +1,5 @@
 import { domainToUnicode } from 'node:url';
+import { telephonySchema } from '../telephony/schema.js';
 import type { Database } from './store.js';
 
 /** A schema change in SQL, or a change of the data that SQL cannot express. */
@@ -479,6 +480,11 @@ const migrations: Migration[] = [
       ) STRICT;
       CREATE INDEX notifications_by_login ON notifications(login, read_at);
     `,
+  },
+  {
+    version: 12,
+    name: 'telephony: blacklist, allow-list, settings and the call log',
+    sql: telephonySchema,
   },
 ];
 

@@ -28,7 +28,7 @@ describe('JavaScript built-in names are names like any other', () => {
       const result = await cli(argv);
       expect(result.exitCode, argv.join(' ')).toBe(4);
       expect(result.stderr).toMatch(
-        /^error: no setting ".*"; settings: default-country, currency\n$/,
+        /^error: no setting ".*"; settings: default-country, currency, leads-from-calls\n$/,
       );
     }
   });

@@ -29,9 +29,15 @@ describe('settings', () => {
         isDefault: true,
         description: 'currency of item amounts when none is given (ISO 4217, e.g. EUR)',
       },
+      {
+        key: 'leads-from-calls',
+        value: 'on',
+        isDefault: true,
+        description: 'inbound calls from unknown numbers start a lead (on or off)',
+      },
     ]);
     const text = await cli(['settings', 'list', '--fields', 'key,value']);
-    expect(text.stdout).toBe('default-country\t\ncurrency\tUSD\n');
+    expect(text.stdout).toBe('default-country\t\ncurrency\tUSD\nleads-from-calls\ton\n');
   });
 
   it('get prints the bare value, or the record in a format', async () => {
@@ -120,7 +126,7 @@ describe('settings', () => {
     const unknown = await cli(['settings', 'set', 'colour', 'blue']);
     expect(unknown).toMatchObject({
       exitCode: 4,
-      stderr: 'error: no setting "colour"; settings: default-country, currency\n',
+      stderr: 'error: no setting "colour"; settings: default-country, currency, leads-from-calls\n',
     });
     expect((await cli(['settings', 'get', 'colour'])).exitCode).toBe(4);
     expect((await cli(['settings', 'set', 'currency'])).exitCode).toBe(2);

@@ -56,4 +56,5 @@ const outcomeOf: Record<CommunicationStatus, string> = {
   saved: 'Saved',
   blocked: 'Not saved',
   declined: 'Declined',
+  'not-saved': 'Not saved',
 };
