@@ -15,6 +15,7 @@ import {
 import { workingTimeOf } from '../settings/working-time.js';
 import type { ActionOutcome, ActionType } from './action.js';
 import { actionTypeNamed } from './actions/index.js';
+import { moveAutomationToBin } from './bin.js';
 import { type Condition, conditionFromJson, evaluateCondition, itemValues } from './condition.js';
 import { readDate } from './condition-values.js';
 import { automaticMove, hopLimitReached, loopStages } from './loop-guard.js';
@@ -170,6 +171,7 @@ export const automationSubscriber: EventSubscriber = (session, event) => {
     case 'item-deleted':
       stateOf(session).lastItem = undefined;
       cancelOpenJobs(session, event.itemId, 'the item was deleted');
+      moveAutomationToBin(session, event.itemId);
       return;
     case 'responsible-changed':
       fireTriggers(session, event, 'responsible-changed', {
