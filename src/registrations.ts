@@ -46,4 +46,6 @@ export const binContributors: readonly BinContributor[] = [
 
 export const cleanupTasks: readonly (() => Promise<CleanupTask>)[] = [
   () => import('./bin/cleanup.js').then((module) => module.purgePastRetention),
+  () => import('./automation/cleanup.js').then((module) => module.runDueAutomationTask),
+  () => import('./telephony/cleanup.js').then((module) => module.expireBlacklistTask),
 ];
