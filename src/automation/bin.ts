@@ -1,5 +1,5 @@
 import type { BinContributor } from '../bin/contributor.js';
-import { selectBinIdOf } from '../bin/repo.js';
+import { selectBinEntryOf, selectBinIdOf } from '../bin/repo.js';
 import {
   deleteRowsOfItems,
   insertRow,
@@ -9,6 +9,8 @@ import {
 } from '../bin/rows-of-items.js';
 import { itemExists } from '../items/repo.js';
 import type { Session } from '../session.js';
+import { type LogEntry, toEntry } from './log.js';
+import type { LogRow } from './repo.js';
 
 /** An item's automation in its bin entry: its jobs (all ended) and its automation log. */
 interface StoredAutomation {
@@ -112,3 +114,20 @@ export const automationBinContributor: BinContributor = {
     return [];
   },
 };
+
+/**
+ * The automation log of items now in the recycle bin, from their entries, oldest first: what
+ * `automation log` no longer lists (the demo's timeline tells the binned deal's story with it).
+ */
+export function automationLogInBin(session: Session, itemIds: readonly number[]): LogEntry[] {
+  const entries: LogEntry[] = [];
+  for (const id of itemIds) {
+    const row = selectBinEntryOf(session.db, 'item', id);
+    if (!row) continue;
+    const part = (JSON.parse(row.snapshot) as Record<string, unknown>)[name] as
+      | StoredAutomation
+      | undefined;
+    for (const logRow of part?.log ?? []) entries.push(toEntry(logRow as unknown as LogRow));
+  }
+  return entries.sort((a, b) => a.id - b.id);
+}
