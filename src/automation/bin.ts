@@ -53,9 +53,30 @@ export function moveAutomationToBin(session: Session, itemId: number): void {
       `UPDATE bin_entries SET snapshot = json_set(snapshot, '$.${name}', json(?)) WHERE id = ?`,
     ).run(JSON.stringify(part), binId);
   }
+  movedRuns(session).push(
+    ...log.map((row) => ({
+      id: Number(row.id),
+      kind: String(row.kind),
+      status: String(row.status),
+    })),
+  );
   deleteRowsOfItems(db, 'automation_jobs', [itemId]);
   deleteRowsOfItems(db, 'automation_log', [itemId]);
   session.changed();
+}
+
+/** The log rows this write moved into the bin: the scheduler still counts the runs among them. */
+function movedRuns(session: Session): { id: number; kind: string; status: string }[] {
+  return session.scratch('automation-moved-to-bin', () => []);
+}
+
+/** How the rule runs logged after `id` that this write moved into the bin ended, by status. */
+export function ruleRunsMovedToBinSince(session: Session, id: number): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const run of movedRuns(session)) {
+    if (run.id > id && run.kind === 'rule') counts[run.status] = (counts[run.status] ?? 0) + 1;
+  }
+  return counts;
 }
 
 /**

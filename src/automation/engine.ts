@@ -15,7 +15,7 @@ import {
 import { workingTimeOf } from '../settings/working-time.js';
 import type { ActionOutcome, ActionType } from './action.js';
 import { actionTypeNamed } from './actions/index.js';
-import { moveAutomationToBin } from './bin.js';
+import { moveAutomationToBin, ruleRunsMovedToBinSince } from './bin.js';
 import { type Condition, conditionFromJson, evaluateCondition, itemValues } from './condition.js';
 import { readDate } from './condition-values.js';
 import { automaticMove, hopLimitReached, loopStages } from './loop-guard.js';
@@ -861,8 +861,14 @@ export function runDueAutomation(session: Session, until: Date): AutomationRunRe
     runJob(timed, job);
     timed.deliverEvents();
   }
-  for (const [status, n] of Object.entries(countRuleRunsSince(session.db, before))) {
-    if (status in counts) counts[status as keyof typeof counts] += n;
+  // Runs about items this write sent to the recycle bin are counted from their bin entries.
+  for (const runs of [
+    countRuleRunsSince(session.db, before),
+    ruleRunsMovedToBinSince(session, before),
+  ]) {
+    for (const [status, n] of Object.entries(runs)) {
+      if (status in counts) counts[status as keyof typeof counts] += n;
+    }
   }
   return {
     until: limit.toISOString(),

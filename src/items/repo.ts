@@ -166,6 +166,8 @@ export function selectStoredItems(db: Database, ids: readonly number[]): StoredI
 }
 
 export function deleteItemRows(db: Database, ids: readonly number[]): number {
+  // An item kept by a reader (the engine, between the rules of a chain) is gone now.
+  writes.set(db, itemWrites(db) + 1);
   return statement(db, 'DELETE FROM items WHERE id IN (SELECT value FROM json_each(?))').run(
     JSON.stringify(ids),
   ).changes;
