@@ -229,7 +229,26 @@ function runChain(
   for (let index = 0; index < group.length; index++) {
     const rule = group[index] as LoadedRule;
     const item = readItem(session, itemId);
-    if (!item) return;
+    if (!item) {
+      // The item went (a rule above deleted it): the rest of the chain is logged, not left silent.
+      for (const rest of group.slice(index)) {
+        const at = session.clock.now();
+        log(
+          session,
+          ruleEntry(
+            rest.row,
+            itemId,
+            chain,
+            null,
+            null,
+            'cancelled',
+            'the item no longer exists',
+            at,
+          ),
+        );
+      }
+      return;
+    }
     const due = dueOf(session, rule.row, item, start);
     const now = session.clock.now();
     if ('error' in due) {
