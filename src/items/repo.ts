@@ -39,14 +39,13 @@ const itemSelect = `
   LEFT JOIN users u ON u.id = i.responsible_id`;
 
 export function insertItem(db: Database, item: NewItemRow): number {
-  const result = db
-    .prepare(
-      `INSERT INTO items (type, pipeline_id, stage_id, title, amount, currency, responsible_id,
+  const result = statement(
+    db,
+    `INSERT INTO items (type, pipeline_id, stage_id, title, amount, currency, responsible_id,
          contact_id, company_id, source, fields, created_at, updated_at)
        VALUES (@type, @pipeline_id, @stage_id, @title, @amount, @currency, @responsible_id,
          @contact_id, @company_id, @source, @fields, @created_at, @updated_at)`,
-    )
-    .run(item);
+  ).run(item);
   return Number(result.lastInsertRowid);
 }
 
@@ -129,15 +128,15 @@ export function itemWrites(db: Database): number {
 }
 
 export function countItemsByStage(db: Database, pipelineId: number): Map<number, number> {
-  const rows = db
-    .prepare('SELECT stage_id, count(*) AS n FROM items WHERE pipeline_id = ? GROUP BY stage_id')
-    .all(pipelineId) as { stage_id: number; n: number }[];
+  const rows = statement(
+    db,
+    'SELECT stage_id, count(*) AS n FROM items WHERE pipeline_id = ? GROUP BY stage_id',
+  ).all(pipelineId) as { stage_id: number; n: number }[];
   return new Map(rows.map((row) => [row.stage_id, row.n]));
 }
 
 export function selectItemIdsInStage(db: Database, stageId: number): number[] {
-  return db
-    .prepare('SELECT id FROM items WHERE stage_id = ? ORDER BY id')
+  return statement(db, 'SELECT id FROM items WHERE stage_id = ? ORDER BY id')
     .pluck()
     .all(stageId) as number[];
 }
