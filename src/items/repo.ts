@@ -89,6 +89,31 @@ function itemWhere(filter: ItemFilter) {
   ]);
 }
 
+/**
+ * The items in a process stage holding a phone or email (their own, their contact's or their
+ * company's), the latest changed first: each way in through its own index.
+ */
+export function selectOpenItemsHolding(
+  db: Database,
+  kind: 'phone' | 'email',
+  key: string,
+): { id: number; type: string }[] {
+  return statement(
+    db,
+    `SELECT i.id, i.type FROM items i JOIN stages s ON s.id = i.stage_id
+     WHERE s.semantic = 'process' AND i.id IN (
+       SELECT p.owner_id FROM contact_points p
+         WHERE p.match_key = @key AND p.kind = @kind AND p.owner_type = 'item'
+       UNION ALL
+       SELECT h.id FROM contact_points p JOIN items h ON h.contact_id = p.owner_id
+         WHERE p.match_key = @key AND p.kind = @kind AND p.owner_type = 'contact'
+       UNION ALL
+       SELECT h.id FROM contact_points p JOIN items h ON h.company_id = p.owner_id
+         WHERE p.match_key = @key AND p.kind = @kind AND p.owner_type = 'company')
+     ORDER BY i.updated_at DESC, i.id DESC`,
+  ).all({ kind, key }) as { id: number; type: string }[];
+}
+
 export function selectItems(db: Database, filter: ItemFilter): ItemRow[] {
   return Array.from(iterateItems(db, filter));
 }
