@@ -65,6 +65,13 @@ export function itemRowsContributor(options: ItemRowsOptions): BinContributor {
 }
 
 export function rowsOfItems(db: Database, table: string, ids: readonly number[]): StoredRow[] {
+  // One item (the engine moves each deleted item's automation on its own): straight down the
+  // table's item_id index, without a JSON array to build and read.
+  if (ids.length === 1) {
+    return statement(db, `SELECT * FROM ${table} WHERE item_id = ? ORDER BY id`).all(
+      ids[0],
+    ) as StoredRow[];
+  }
   return statement(
     db,
     `SELECT * FROM ${table} WHERE item_id IN (SELECT value FROM json_each(?)) ORDER BY id`,
@@ -72,6 +79,9 @@ export function rowsOfItems(db: Database, table: string, ids: readonly number[])
 }
 
 export function deleteRowsOfItems(db: Database, table: string, ids: readonly number[]): number {
+  if (ids.length === 1) {
+    return statement(db, `DELETE FROM ${table} WHERE item_id = ?`).run(ids[0]).changes;
+  }
   return statement(
     db,
     `DELETE FROM ${table} WHERE item_id IN (SELECT value FROM json_each(?))`,
