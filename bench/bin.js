@@ -329,6 +329,15 @@ async function deleteRuns(store) {
 
 export async function runBin() {
   mkdirSync(dir, { recursive: true });
+  // BENCH_BIN_ONLY=delete: only the delete by filter (its store takes seconds to build; the
+  // 1,000,000-entry store of the purge and search, minutes); the result file is left alone.
+  if (process.env.BENCH_BIN_ONLY === 'delete') {
+    const del = await deleteRuns(ensureDeleteStore(deleting));
+    console.log(
+      `bin: item delete --stage of ${deleting.toLocaleString('en-US')} items: ${del.seconds.median} s (${del.seconds.min}-${del.seconds.max}), ${del.itemsPerSecond.toLocaleString('en-US')} items/s (target ≥ ${targets.deletePerSecond.toLocaleString('en-US')}; ${del.itemsPerCpuSecond?.toLocaleString('en-US')} items per CPU second, CPU ${del.cpuSeconds?.median} s), peak ${del.peakMb.median} MB`,
+    );
+    return { delete: del };
+  }
   const store = ensureBinStore(binned);
   const leads = ensureDeleteStore(deleting);
   const sizeMb = round(statSync(store).size / 2 ** 20);

@@ -1,9 +1,14 @@
+import { automationBinContributor } from './automation/bin.js';
 import { automationSubscriber } from './automation/engine.js';
 import type { BinContributor } from './bin/contributor.js';
 import type { CleanupTask } from './cleanup/task.js';
 import { contactDetailsBinContributor, partiesBinContributor } from './contacts/bin.js';
+import { documentsBinContributor } from './documents/bin.js';
 import { itemLinksBinContributor, itemsBinContributor } from './items/bin.js';
+import { notificationsBinContributor } from './notifications/bin.js';
+import { outboxBinContributor } from './outbox/bin.js';
 import type { EventSubscriber } from './session.js';
+import { tasksBinContributor } from './tasks/bin.js';
 import type { UndoHandler } from './undo/handler.js';
 
 /**
@@ -32,8 +37,15 @@ export const binContributors: readonly BinContributor[] = [
   partiesBinContributor,
   contactDetailsBinContributor,
   itemLinksBinContributor,
+  tasksBinContributor,
+  outboxBinContributor,
+  documentsBinContributor,
+  notificationsBinContributor,
+  automationBinContributor,
 ];
 
 export const cleanupTasks: readonly (() => Promise<CleanupTask>)[] = [
   () => import('./bin/cleanup.js').then((module) => module.purgePastRetention),
+  () => import('./automation/cleanup.js').then((module) => module.runDueAutomationTask),
+  () => import('./telephony/cleanup.js').then((module) => module.expireBlacklistTask),
 ];

@@ -15,6 +15,7 @@ import {
 import { workingTimeOf } from '../settings/working-time.js';
 import type { ActionOutcome, ActionType } from './action.js';
 import { actionTypeNamed } from './actions/index.js';
+import { moveAutomationToBin, ruleRunsMovedToBinSince } from './bin.js';
 import { type Condition, conditionFromJson, evaluateCondition, itemValues } from './condition.js';
 import { readDate } from './condition-values.js';
 import { automaticMove, hopLimitReached, loopStages } from './loop-guard.js';
@@ -170,6 +171,7 @@ export const automationSubscriber: EventSubscriber = (session, event) => {
     case 'item-deleted':
       stateOf(session).lastItem = undefined;
       cancelOpenJobs(session, event.itemId, 'the item was deleted');
+      moveAutomationToBin(session, event.itemId);
       return;
     case 'responsible-changed':
       fireTriggers(session, event, 'responsible-changed', {
@@ -227,7 +229,26 @@ function runChain(
   for (let index = 0; index < group.length; index++) {
     const rule = group[index] as LoadedRule;
     const item = readItem(session, itemId);
-    if (!item) return;
+    if (!item) {
+      // The item went (a rule above deleted it): the rest of the chain is logged, not left silent.
+      for (const rest of group.slice(index)) {
+        const at = session.clock.now();
+        log(
+          session,
+          ruleEntry(
+            rest.row,
+            itemId,
+            chain,
+            null,
+            null,
+            'cancelled',
+            'the item no longer exists',
+            at,
+          ),
+        );
+      }
+      return;
+    }
     const due = dueOf(session, rule.row, item, start);
     const now = session.clock.now();
     if ('error' in due) {
@@ -859,8 +880,14 @@ export function runDueAutomation(session: Session, until: Date): AutomationRunRe
     runJob(timed, job);
     timed.deliverEvents();
   }
-  for (const [status, n] of Object.entries(countRuleRunsSince(session.db, before))) {
-    if (status in counts) counts[status as keyof typeof counts] += n;
+  // Runs about items this write sent to the recycle bin are counted from their bin entries.
+  for (const runs of [
+    countRuleRunsSince(session.db, before),
+    ruleRunsMovedToBinSince(session, before),
+  ]) {
+    for (const [status, n] of Object.entries(runs)) {
+      if (status in counts) counts[status as keyof typeof counts] += n;
+    }
   }
   return {
     until: limit.toISOString(),

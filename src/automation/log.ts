@@ -56,7 +56,7 @@ export function listAutomationLog(session: Session, options: LogOptions = {}): L
   );
 }
 
-function toEntry(row: LogRow): LogEntry {
+export function toEntry(row: LogRow): LogEntry {
   return {
     id: row.id,
     kind: row.kind,

@@ -136,26 +136,26 @@ export function purgeBinEntries(
   filter: { before: string; limit?: number },
 ): { purged: number; examples: number[] } {
   prepareBulkWrite(db);
-  const examples = db
-    .prepare('SELECT id FROM bin_entries WHERE deleted_at < ? ORDER BY deleted_at, id LIMIT ?')
+  const examples = statement(
+    db,
+    'SELECT id FROM bin_entries WHERE deleted_at < ? ORDER BY deleted_at, id LIMIT ?',
+  )
     .pluck()
     .all(filter.before, Math.min(filter.limit ?? 100, 100)) as number[];
   if (examples.length === 0) return { purged: 0, examples };
   const purged =
     filter.limit === undefined
-      ? db.prepare('DELETE FROM bin_entries WHERE deleted_at < ?').run(filter.before).changes
-      : db
-          .prepare(
-            `DELETE FROM bin_entries WHERE id IN (SELECT id FROM bin_entries WHERE deleted_at < ?
+      ? statement(db, 'DELETE FROM bin_entries WHERE deleted_at < ?').run(filter.before).changes
+      : statement(
+          db,
+          `DELETE FROM bin_entries WHERE id IN (SELECT id FROM bin_entries WHERE deleted_at < ?
                ORDER BY deleted_at, id LIMIT ?)`,
-          )
-          .run(filter.before, filter.limit).changes;
+        ).run(filter.before, filter.limit).changes;
   return { purged, examples };
 }
 
 export function countBinEntriesBefore(db: Database, before: string, limit?: number): number {
-  const count = db
-    .prepare('SELECT count(*) FROM bin_entries WHERE deleted_at < ?')
+  const count = statement(db, 'SELECT count(*) FROM bin_entries WHERE deleted_at < ?')
     .pluck()
     .get(before) as number;
   return limit === undefined ? count : Math.min(count, limit);

@@ -8,6 +8,7 @@ import { requireType } from '../pipelines/service.js';
 import { binContributors } from '../registrations.js';
 import { nowIso, type Session } from '../session.js';
 import { defaultCountry } from '../settings/service.js';
+import { statement } from '../store/sql.js';
 import { authorize, mayUse } from '../users/service.js';
 import type { BinContributor, BinKind, BinRecord, RestoreScope } from './contributor.js';
 import {
@@ -265,9 +266,10 @@ function linkRelated(session: Session, made: MadeEntry[]): void {
     }
   }
   for (const [binId, list] of related) {
-    session.db
-      .prepare('UPDATE bin_entries SET related = ? WHERE id = ?')
-      .run(JSON.stringify([...list.values()]), binId);
+    statement(session.db, 'UPDATE bin_entries SET related = ? WHERE id = ?').run(
+      JSON.stringify([...list.values()]),
+      binId,
+    );
   }
 }
 
@@ -556,10 +558,9 @@ function purgeAfter(session: Session, after: number, deletedAt: string): number 
 
 function operationOf(session: Session, historyId: number): number | null {
   return (
-    (session.db.prepare('SELECT operation_id FROM history WHERE id = ?').pluck().get(historyId) as
-      | number
-      | null
-      | undefined) ?? null
+    (statement(session.db, 'SELECT operation_id FROM history WHERE id = ?')
+      .pluck()
+      .get(historyId) as number | null | undefined) ?? null
   );
 }
 

@@ -27,9 +27,10 @@ export function insertParty(
   table: PartyTable,
   party: { name: string; createdAt: string },
 ): number {
-  const result = db
-    .prepare(`INSERT INTO ${table} (name, created_at, updated_at) VALUES (?, ?, ?)`)
-    .run(party.name, party.createdAt, party.createdAt);
+  const result = statement(
+    db,
+    `INSERT INTO ${table} (name, created_at, updated_at) VALUES (?, ?, ?)`,
+  ).run(party.name, party.createdAt, party.createdAt);
   return Number(result.lastInsertRowid);
 }
 
@@ -39,7 +40,7 @@ export function updatePartyRow(
   id: number,
   party: { name: string; updatedAt: string },
 ): void {
-  db.prepare(`UPDATE ${table} SET name = ?, updated_at = ? WHERE id = ?`).run(
+  statement(db, `UPDATE ${table} SET name = ?, updated_at = ? WHERE id = ?`).run(
     party.name,
     party.updatedAt,
     id,
@@ -47,11 +48,11 @@ export function updatePartyRow(
 }
 
 export function touchParty(db: Database, table: PartyTable, id: number, updatedAt: string): void {
-  db.prepare(`UPDATE ${table} SET updated_at = ? WHERE id = ?`).run(updatedAt, id);
+  statement(db, `UPDATE ${table} SET updated_at = ? WHERE id = ?`).run(updatedAt, id);
 }
 
 export function selectParty(db: Database, table: PartyTable, id: number): PartyRow | undefined {
-  return db.prepare(`SELECT * FROM ${table} WHERE id = ?`).get(id) as PartyRow | undefined;
+  return statement(db, `SELECT * FROM ${table} WHERE id = ?`).get(id) as PartyRow | undefined;
 }
 
 export interface PartyFilter extends Paging {
@@ -85,7 +86,8 @@ export function countParties(db: Database, table: PartyTable, filter: PartyFilte
 }
 
 export function insertContactPoints(db: Database, rows: ContactPointRow[]): void {
-  const insert = db.prepare(
+  const insert = statement(
+    db,
     `INSERT INTO contact_points (owner_type, owner_id, kind, value, match_key, raw)
      VALUES (@owner_type, @owner_id, @kind, @value, @match_key, @raw)`,
   );
@@ -98,11 +100,10 @@ export function deleteContactPoints(
   ownerId: number,
   kind: 'phone' | 'email',
 ): void {
-  db.prepare('DELETE FROM contact_points WHERE owner_type = ? AND owner_id = ? AND kind = ?').run(
-    ownerType,
-    ownerId,
-    kind,
-  );
+  statement(
+    db,
+    'DELETE FROM contact_points WHERE owner_type = ? AND owner_id = ? AND kind = ?',
+  ).run(ownerType, ownerId, kind);
 }
 
 /** Contact points of many owners of one type, in the order they were given. */
@@ -125,11 +126,10 @@ export function selectOwnersByKey(
   kind: 'phone' | 'email',
   matchKey: string,
 ): { owner_type: OwnerType; owner_id: number }[] {
-  return db
-    .prepare(
-      'SELECT DISTINCT owner_type, owner_id FROM contact_points WHERE match_key = ? AND kind = ?',
-    )
-    .all(matchKey, kind) as { owner_type: OwnerType; owner_id: number }[];
+  return statement(
+    db,
+    'SELECT DISTINCT owner_type, owner_id FROM contact_points WHERE match_key = ? AND kind = ?',
+  ).all(matchKey, kind) as { owner_type: OwnerType; owner_id: number }[];
 }
 
 /** One end of a link between a contact and a company. */
@@ -139,8 +139,9 @@ const otherEnd = { contact: 'company', company: 'contact' } as const;
 
 /** Replaces the links of one contact (or company) with links to `linkedIds` at the other end. */
 export function replaceLinks(db: Database, end: LinkEnd, id: number, linkedIds: number[]): void {
-  db.prepare(`DELETE FROM contact_companies WHERE ${end}_id = ?`).run(id);
-  const link = db.prepare(
+  statement(db, `DELETE FROM contact_companies WHERE ${end}_id = ?`).run(id);
+  const link = statement(
+    db,
     `INSERT INTO contact_companies (${end}_id, ${otherEnd[end]}_id) VALUES (?, ?)`,
   );
   for (const linkedId of new Set(linkedIds)) link.run(id, linkedId);
@@ -152,12 +153,11 @@ export function selectLinks(
   end: LinkEnd,
   ids: number[],
 ): { id: number; linkedId: number }[] {
-  return db
-    .prepare(
-      `SELECT ${end}_id AS id, ${otherEnd[end]}_id AS linkedId FROM contact_companies
+  return statement(
+    db,
+    `SELECT ${end}_id AS id, ${otherEnd[end]}_id AS linkedId FROM contact_companies
        WHERE ${end}_id IN (SELECT value FROM json_each(?)) ORDER BY linkedId`,
-    )
-    .all(JSON.stringify(ids)) as { id: number; linkedId: number }[];
+  ).all(JSON.stringify(ids)) as { id: number; linkedId: number }[];
 }
 
 /** Contacts or companies as stored, those of `ids` that exist, in id order. */

@@ -103,10 +103,30 @@ export function parseLookupValue(
 }
 
 function contactPointOf(kind: 'phone' | 'email', raw: string, country?: string): ContactPoint {
-  const result = kind === 'phone' ? normalisePhone(raw, country) : normaliseEmail(raw);
+  const result = kind === 'phone' ? phoneOf(raw, country) : normaliseEmail(raw);
   if (!result.ok) throw new ContactValueError(kind, raw, result.reason, result.message);
   return { kind, value: result.value, key: result.key, raw };
 }
+
+/**
+ * normalisePhone, its answers kept: it is a pure function of the spelling and the country, and
+ * a long-running process (a replay starting a lead for each new caller) reads the same numbers
+ * again. At most `maxPhones` kept; spellings over 100 characters are not.
+ */
+function phoneOf(raw: string, country: string | undefined): ReturnType<typeof normalisePhone> {
+  const key = `${country ?? ''} ${raw}`;
+  const known = phones.get(key);
+  if (known) return known;
+  const result = normalisePhone(raw, country);
+  if (raw.length <= 100) {
+    if (phones.size >= maxPhones) phones.clear();
+    phones.set(key, result);
+  }
+  return result;
+}
+
+const phones = new Map<string, ReturnType<typeof normalisePhone>>();
+const maxPhones = 100_000;
 
 /**
  * Replaces the phones and/or emails (`kinds`) of a record with `points` of those kinds.

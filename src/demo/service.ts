@@ -1,3 +1,4 @@
+import { automationLogInBin } from '../automation/bin.js';
 import { runDueAutomation } from '../automation/engine.js';
 import { fireEvent } from '../automation/events.js';
 import { pipelineAutomation } from '../automation/lint-source.js';
@@ -211,7 +212,12 @@ export function playFurnitureDemo(session: Session, start: Date): DemoResult {
     pipeline,
     automation: pipelineAutomation(admin, pipeline),
     items,
-    timeline: timelineOf(admin, ids, log),
+    // The spam deal's runs went to the recycle bin with it: its entry tells them.
+    timeline: timelineOf(
+      admin,
+      ids,
+      [...log, ...automationLogInBin(admin, ids)].sort((a, b) => a.id - b.id),
+    ),
     log,
   };
 }

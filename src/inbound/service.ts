@@ -25,7 +25,6 @@ import {
   type CommunicationRow,
   insertCommunication,
   pagedCommunications,
-  selectCommunication,
   selectThreadItem,
 } from './repo.js';
 
@@ -76,7 +75,10 @@ export function gatherInboundFacts(
   details: { inReplyTo?: string; connection?: Connection } = {},
 ): InboundFacts {
   const { inReplyTo } = details;
-  const openItems = sender ? openItemsWithContactValue(session, sender.kind, sender.key) : [];
+  // Most senders are strangers: one look-up says so; only a known value reads its open items.
+  const known = sender !== undefined && ownersOf(session, sender.kind, sender.key).length > 0;
+  const openItems =
+    sender && known ? openItemsWithContactValue(session, sender.kind, sender.key) : [];
   return {
     channel,
     sender,
@@ -86,9 +88,7 @@ export function gatherInboundFacts(
       ? { reply: { to: inReplyTo, itemId: selectThreadItem(session.db, inReplyTo) ?? null } }
       : {}),
     openItems: openItems.map((item) => ({ id: item.id, type: item.type })),
-    known:
-      openItems.length > 0 ||
-      (sender !== undefined && ownersOf(session, sender.kind, sender.key).length > 0),
+    known,
     ...(channel === 'call' && !leadsFromCalls(session) ? { createLead: false as const } : {}),
   };
 }
@@ -109,7 +109,7 @@ export function recordInbound(
     crm?.action === 'create-lead'
       ? addItem(session, { type: 'lead', source: facts.channel, ...details.lead })
       : null;
-  const id = insertCommunication(session.db, {
+  const row: Omit<CommunicationRow, 'id'> = {
     channel: facts.channel,
     at: nowIso(session),
     from_value: facts.sender?.value ?? '',
@@ -122,10 +122,10 @@ export function recordInbound(
     reason: crm?.reason ?? notRegisteredReason,
     decision: crm?.action ?? decision.action,
     declined_reason: decision.action === 'declined' ? decision.reason : null,
-  });
-  const row = selectCommunication(session.db, id);
-  if (!row) throw new Error(`communication ${id} was not saved`);
-  const communication = toCommunication(row, mayViewExceptions(session));
+  };
+  // The entry as stored (a STRICT table keeps the values as given): not read back.
+  const id = insertCommunication(session.db, row);
+  const communication = toCommunication({ id, ...row }, mayViewExceptions(session));
   return { communication, decision: decision.action, item };
 }
 

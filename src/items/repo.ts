@@ -39,14 +39,13 @@ const itemSelect = `
   LEFT JOIN users u ON u.id = i.responsible_id`;
 
 export function insertItem(db: Database, item: NewItemRow): number {
-  const result = db
-    .prepare(
-      `INSERT INTO items (type, pipeline_id, stage_id, title, amount, currency, responsible_id,
+  const result = statement(
+    db,
+    `INSERT INTO items (type, pipeline_id, stage_id, title, amount, currency, responsible_id,
          contact_id, company_id, source, fields, created_at, updated_at)
        VALUES (@type, @pipeline_id, @stage_id, @title, @amount, @currency, @responsible_id,
          @contact_id, @company_id, @source, @fields, @created_at, @updated_at)`,
-    )
-    .run(item);
+  ).run(item);
   return Number(result.lastInsertRowid);
 }
 
@@ -90,6 +89,31 @@ function itemWhere(filter: ItemFilter) {
   ]);
 }
 
+/**
+ * The items in a process stage holding a phone or email (their own, their contact's or their
+ * company's), the latest changed first: each way in through its own index.
+ */
+export function selectOpenItemsHolding(
+  db: Database,
+  kind: 'phone' | 'email',
+  key: string,
+): { id: number; type: string }[] {
+  return statement(
+    db,
+    `SELECT i.id, i.type FROM items i JOIN stages s ON s.id = i.stage_id
+     WHERE s.semantic = 'process' AND i.id IN (
+       SELECT p.owner_id FROM contact_points p
+         WHERE p.match_key = @key AND p.kind = @kind AND p.owner_type = 'item'
+       UNION ALL
+       SELECT h.id FROM contact_points p JOIN items h ON h.contact_id = p.owner_id
+         WHERE p.match_key = @key AND p.kind = @kind AND p.owner_type = 'contact'
+       UNION ALL
+       SELECT h.id FROM contact_points p JOIN items h ON h.company_id = p.owner_id
+         WHERE p.match_key = @key AND p.kind = @kind AND p.owner_type = 'company')
+     ORDER BY i.updated_at DESC, i.id DESC`,
+  ).all({ kind, key }) as { id: number; type: string }[];
+}
+
 export function selectItems(db: Database, filter: ItemFilter): ItemRow[] {
   return Array.from(iterateItems(db, filter));
 }
@@ -129,15 +153,15 @@ export function itemWrites(db: Database): number {
 }
 
 export function countItemsByStage(db: Database, pipelineId: number): Map<number, number> {
-  const rows = db
-    .prepare('SELECT stage_id, count(*) AS n FROM items WHERE pipeline_id = ? GROUP BY stage_id')
-    .all(pipelineId) as { stage_id: number; n: number }[];
+  const rows = statement(
+    db,
+    'SELECT stage_id, count(*) AS n FROM items WHERE pipeline_id = ? GROUP BY stage_id',
+  ).all(pipelineId) as { stage_id: number; n: number }[];
   return new Map(rows.map((row) => [row.stage_id, row.n]));
 }
 
 export function selectItemIdsInStage(db: Database, stageId: number): number[] {
-  return db
-    .prepare('SELECT id FROM items WHERE stage_id = ? ORDER BY id')
+  return statement(db, 'SELECT id FROM items WHERE stage_id = ? ORDER BY id')
     .pluck()
     .all(stageId) as number[];
 }
@@ -166,6 +190,8 @@ export function selectStoredItems(db: Database, ids: readonly number[]): StoredI
 }
 
 export function deleteItemRows(db: Database, ids: readonly number[]): number {
+  // An item kept by a reader (the engine, between the rules of a chain) is gone now.
+  writes.set(db, itemWrites(db) + 1);
   return statement(db, 'DELETE FROM items WHERE id IN (SELECT value FROM json_each(?))').run(
     JSON.stringify(ids),
   ).changes;

@@ -41,6 +41,7 @@ import {
   selectItemIdsInStage,
   selectItemIdsLinkedTo,
   selectItems,
+  selectOpenItemsHolding,
   updateItemColumns,
 } from './repo.js';
 
@@ -513,20 +514,17 @@ export function removeStageMovingItems(
  * The open items (not in a final stage) that hold a phone or email, their own or through their
  * contact or company, most recently changed first.
  */
+/**
+ * The open items (in a process stage) holding a phone or email (their own, or their contact's or
+ * company's), the latest changed first: what inbound attaches a communication to. One indexed
+ * query; only the ids and types are read.
+ */
 export function openItemsWithContactValue(
   session: Session,
   kind: 'phone' | 'email',
   key: string,
-): Item[] {
-  const owners = ownersOf(session, kind, key);
-  if (owners.length === 0) return [];
-  const idsOf = (type: string) => owners.filter((o) => o.type === type).map((o) => o.id);
-  const rows = selectItems(session.db, {
-    holders: { itemIds: idsOf('item'), contactIds: idsOf('contact'), companyIds: idsOf('company') },
-  });
-  return toItems(session, rows)
-    .filter((item) => item.stage.semantic === 'process')
-    .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || b.id - a.id);
+): { id: number; type: string }[] {
+  return selectOpenItemsHolding(session.db, kind, key);
 }
 
 export function countItemsByStage(session: Session, pipelineId: number): Map<number, number> {

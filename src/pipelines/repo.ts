@@ -1,4 +1,4 @@
-import { given, whereOf } from '../store/sql.js';
+import { given, statement, whereOf } from '../store/sql.js';
 import type { Database } from '../store/store.js';
 
 export type Semantic = 'process' | 'success' | 'failure';
@@ -38,13 +38,14 @@ const typeSelect = `
 const stageSelect = 'SELECT id, pipeline_id AS pipelineId, name, position, semantic FROM stages';
 
 export function selectTypes(db: Database): TypeRow[] {
-  return db
-    .prepare(`${typeSelect} ORDER BY t.builtin DESC, t.created_at, t.name`)
-    .all() as TypeRow[];
+  return statement(
+    db,
+    `${typeSelect} ORDER BY t.builtin DESC, t.created_at, t.name`,
+  ).all() as TypeRow[];
 }
 
 export function selectType(db: Database, name: string): TypeRow | undefined {
-  return db.prepare(`${typeSelect} WHERE t.name = ?`).get(name) as TypeRow | undefined;
+  return statement(db, `${typeSelect} WHERE t.name = ?`).get(name) as TypeRow | undefined;
 }
 
 export function insertType(
@@ -57,11 +58,10 @@ export function insertType(
     createdAt: string;
   },
 ): number {
-  const result = db
-    .prepare(
-      'INSERT INTO entity_types (name, title, builtin, many_pipelines, created_at) VALUES (?, ?, ?, ?, ?)',
-    )
-    .run(type.name, type.title, type.builtin ? 1 : 0, type.manyPipelines ? 1 : 0, type.createdAt);
+  const result = statement(
+    db,
+    'INSERT INTO entity_types (name, title, builtin, many_pipelines, created_at) VALUES (?, ?, ?, ?, ?)',
+  ).run(type.name, type.title, type.builtin ? 1 : 0, type.manyPipelines ? 1 : 0, type.createdAt);
   return Number(result.lastInsertRowid);
 }
 
@@ -73,17 +73,17 @@ export function selectPipelines(db: Database, type?: string): PipelineRow[] {
 }
 
 export function selectPipelineById(db: Database, id: number): PipelineRow | undefined {
-  return db.prepare('SELECT * FROM pipelines WHERE id = ?').get(id) as PipelineRow | undefined;
+  return statement(db, 'SELECT * FROM pipelines WHERE id = ?').get(id) as PipelineRow | undefined;
 }
 
 export function selectPipelinesByName(db: Database, name: string): PipelineRow[] {
-  return db
-    .prepare('SELECT * FROM pipelines WHERE name = ? COLLATE NOCASE ORDER BY id')
-    .all(name) as PipelineRow[];
+  return statement(db, 'SELECT * FROM pipelines WHERE name = ? COLLATE NOCASE ORDER BY id').all(
+    name,
+  ) as PipelineRow[];
 }
 
 export function selectDefaultPipeline(db: Database, type: string): PipelineRow | undefined {
-  return db.prepare('SELECT * FROM pipelines WHERE type = ? AND is_default = 1').get(type) as
+  return statement(db, 'SELECT * FROM pipelines WHERE type = ? AND is_default = 1').get(type) as
     | PipelineRow
     | undefined;
 }
@@ -92,51 +92,53 @@ export function insertPipeline(
   db: Database,
   pipeline: { type: string; name: string; isDefault: boolean; createdAt: string },
 ): number {
-  const result = db
-    .prepare('INSERT INTO pipelines (type, name, is_default, created_at) VALUES (?, ?, ?, ?)')
-    .run(pipeline.type, pipeline.name, pipeline.isDefault ? 1 : 0, pipeline.createdAt);
+  const result = statement(
+    db,
+    'INSERT INTO pipelines (type, name, is_default, created_at) VALUES (?, ?, ?, ?)',
+  ).run(pipeline.type, pipeline.name, pipeline.isDefault ? 1 : 0, pipeline.createdAt);
   return Number(result.lastInsertRowid);
 }
 
 export function updatePipelineName(db: Database, id: number, name: string): void {
-  db.prepare('UPDATE pipelines SET name = ? WHERE id = ?').run(name, id);
+  statement(db, 'UPDATE pipelines SET name = ? WHERE id = ?').run(name, id);
 }
 
 export function deletePipeline(db: Database, id: number): void {
-  db.prepare('DELETE FROM pipelines WHERE id = ?').run(id);
+  statement(db, 'DELETE FROM pipelines WHERE id = ?').run(id);
 }
 
 export function selectStages(db: Database, pipelineId: number): StageRow[] {
-  return db
-    .prepare(`${stageSelect} WHERE pipeline_id = ? ORDER BY position, id`)
-    .all(pipelineId) as StageRow[];
+  return statement(db, `${stageSelect} WHERE pipeline_id = ? ORDER BY position, id`).all(
+    pipelineId,
+  ) as StageRow[];
 }
 
 export function selectStageById(db: Database, id: number): StageRow | undefined {
-  return db.prepare(`${stageSelect} WHERE id = ?`).get(id) as StageRow | undefined;
+  return statement(db, `${stageSelect} WHERE id = ?`).get(id) as StageRow | undefined;
 }
 
 export function insertStage(
   db: Database,
   stage: { pipelineId: number; name: string; position: number; semantic: Semantic },
 ): number {
-  const result = db
-    .prepare('INSERT INTO stages (pipeline_id, name, position, semantic) VALUES (?, ?, ?, ?)')
-    .run(stage.pipelineId, stage.name, stage.position, stage.semantic);
+  const result = statement(
+    db,
+    'INSERT INTO stages (pipeline_id, name, position, semantic) VALUES (?, ?, ?, ?)',
+  ).run(stage.pipelineId, stage.name, stage.position, stage.semantic);
   return Number(result.lastInsertRowid);
 }
 
 export function updateStageName(db: Database, id: number, name: string): void {
-  db.prepare('UPDATE stages SET name = ? WHERE id = ?').run(name, id);
+  statement(db, 'UPDATE stages SET name = ? WHERE id = ?').run(name, id);
 }
 
 export function updateStagePositions(db: Database, orderedIds: number[]): void {
-  const update = db.prepare('UPDATE stages SET position = ? WHERE id = ?');
+  const update = statement(db, 'UPDATE stages SET position = ? WHERE id = ?');
   orderedIds.forEach((id, position) => {
     update.run(position, id);
   });
 }
 
 export function deleteStage(db: Database, id: number): void {
-  db.prepare('DELETE FROM stages WHERE id = ?').run(id);
+  statement(db, 'DELETE FROM stages WHERE id = ?').run(id);
 }

@@ -2,7 +2,7 @@ import { statement } from '../store/sql.js';
 import type { Database } from '../store/store.js';
 
 export function selectSettings(db: Database): { key: string; value: string }[] {
-  return db.prepare('SELECT key, value FROM settings ORDER BY key').all() as {
+  return statement(db, 'SELECT key, value FROM settings ORDER BY key').all() as {
     key: string;
     value: string;
   }[];
@@ -16,11 +16,12 @@ export function selectSetting(db: Database, key: string): string | undefined {
 }
 
 export function upsertSetting(db: Database, key: string, value: string): void {
-  db.prepare(
+  statement(
+    db,
     'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
   ).run(key, value);
 }
 
 export function deleteSetting(db: Database, key: string): void {
-  db.prepare('DELETE FROM settings WHERE key = ?').run(key);
+  statement(db, 'DELETE FROM settings WHERE key = ?').run(key);
 }

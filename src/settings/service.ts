@@ -2,7 +2,8 @@ import { isCountryCode } from '../contact-details/phone.js';
 import { NotFoundError, UsageError } from '../errors.js';
 import { recordChange } from '../history/service.js';
 import type { Session } from '../session.js';
-import { deleteSetting, selectSetting, selectSettings, upsertSetting } from './repo.js';
+import { forgetSettingsRead, storedSetting } from './kept.js';
+import { deleteSetting, selectSettings, upsertSetting } from './repo.js';
 import { workingTimeCommandHint, workingTimeKey } from './working-time.js';
 
 interface SettingDefinition {
@@ -74,7 +75,7 @@ export function listSettings(session: Session): Setting[] {
 
 export function getSetting(session: Session, key: string): Setting {
   const definition = requireDefinition(key);
-  const stored = selectSetting(session.db, key);
+  const stored = storedSetting(session, key);
   return {
     key,
     value: stored ?? definition.defaultValue,
@@ -95,6 +96,7 @@ export function setSetting(session: Session, key: string, value: string): Settin
   ) {
     return before;
   }
+  forgetSettingsRead(session);
   if (parsed === null) deleteSetting(session.db, key);
   else upsertSetting(session.db, key, parsed);
   recordChange(session, {

@@ -9,6 +9,7 @@ import {
 import { InputError } from '../errors.js';
 import { recordChange } from '../history/service.js';
 import type { Session } from '../session.js';
+import { forgetSettingsRead, storedSetting } from './kept.js';
 import { deleteSetting, selectSetting, upsertSetting } from './repo.js';
 
 /** The settings key the calendar is stored under, as JSON (the fields of WorkingTime). */
@@ -32,7 +33,7 @@ export interface WorkingTimeSetting {
  * value gives the same (frozen) object, so the calendar's caches stay warm across calls.
  */
 export function workingTimeOf(session: Session): WorkingTime {
-  const stored = selectSetting(session.db, workingTimeKey);
+  const stored = storedSetting(session, workingTimeKey);
   return stored === undefined ? defaultWorkingTime : parseStored(stored);
 }
 
@@ -75,6 +76,7 @@ export function setWorkingTime(
   const isDefault = sameCalendar(after, defaultWorkingTime);
   const setting = settingOf(after, isDefault);
   if (previous !== null && sameCalendar(previous, after)) return { setting, changed: false };
+  forgetSettingsRead(session);
   if (isDefault) deleteSetting(session.db, workingTimeKey);
   else upsertSetting(session.db, workingTimeKey, JSON.stringify(after));
   const changes: Record<string, { from: unknown; to: unknown }> = {};

@@ -387,7 +387,7 @@ const migrations: Migration[] = [
       -- What the automation did: each rule run's end (immediate ones have no job) and each
       -- trigger considered, with the condition and the values it saw.
       CREATE TABLE automation_log (
-        id INTEGER PRIMARY KEY,
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
         kind TEXT NOT NULL CHECK (kind IN ('rule', 'trigger')),
         rule_id INTEGER,
         trigger_id INTEGER,

@@ -6,6 +6,7 @@ import { recordChange } from '../history/service.js';
 import { commentProblem, splitEntry } from '../imports/entry.js';
 import { type Listing, mapListing, mapRows, type Paging } from '../listing.js';
 import { nowIso, type Session } from '../session.js';
+import { forgetSettingsRead, keptForThisWrite } from '../settings/kept.js';
 import { defaultCountry } from '../settings/service.js';
 import { getUser } from '../users/service.js';
 import { type BlacklistSettings, defaultBlacklistSettings, inForce } from './decide.js';
@@ -458,7 +459,7 @@ const settingKeys: Record<keyof BlacklistSettings, string> = {
 
 /** The settings as stored, over the defaults (off, 5 calls, 5 minutes, permanent, not registered). */
 export function blacklistSettings(session: Session): BlacklistSettings {
-  const stored = selectTelephonySettings(session.db);
+  const stored = keptForThisWrite(session, 'telephony', () => selectTelephonySettings(session.db));
   const text = (key: keyof BlacklistSettings) => stored.get(settingKeys[key]);
   const number = (key: 'calls' | 'minutes' | 'banMinutes') => {
     const value = text(key);
@@ -495,6 +496,7 @@ export function setBlacklistSettings(
   if (changes.notify) getUser(session, changes.notify);
   const before = blacklistSettings(session);
   const history: Record<string, { from: unknown; to: unknown }> = {};
+  forgetSettingsRead(session);
   for (const [key, value] of Object.entries(changes) as [keyof BlacklistSettings, unknown][]) {
     if (value === undefined || before[key] === value) continue;
     history[settingKeys[key]] = { from: before[key], to: value };

@@ -1,3 +1,4 @@
+import { statement } from '../store/sql.js';
 import type { Database } from '../store/store.js';
 
 /** A user with the login of their supervisor. */
@@ -34,11 +35,11 @@ export function* iterateUsers(
 }
 
 export function countUsers(db: Database): number {
-  return db.prepare('SELECT count(*) FROM users').pluck().get() as number;
+  return statement(db, 'SELECT count(*) FROM users').pluck().get() as number;
 }
 
 export function selectUserByLogin(db: Database, login: string): UserRow | undefined {
-  return db.prepare(`${userSelect} WHERE u.login = ?`).get(login) as UserRow | undefined;
+  return statement(db, `${userSelect} WHERE u.login = ?`).get(login) as UserRow | undefined;
 }
 
 export function insertUser(
@@ -51,39 +52,36 @@ export function insertUser(
     createdAt: string;
   },
 ): number {
-  const result = db
-    .prepare(
-      'INSERT INTO users (login, name, role, supervisor_id, created_at) VALUES (?, ?, ?, ?, ?)',
-    )
-    .run(user.login, user.name, user.role, user.supervisorId, user.createdAt);
+  const result = statement(
+    db,
+    'INSERT INTO users (login, name, role, supervisor_id, created_at) VALUES (?, ?, ?, ?, ?)',
+  ).run(user.login, user.name, user.role, user.supervisorId, user.createdAt);
   return Number(result.lastInsertRowid);
 }
 
 export function updateUserRole(db: Database, id: number, role: string): void {
-  db.prepare('UPDATE users SET role = ? WHERE id = ?').run(role, id);
+  statement(db, 'UPDATE users SET role = ? WHERE id = ?').run(role, id);
 }
 
 export function deleteUser(db: Database, id: number): void {
-  db.prepare('DELETE FROM users WHERE id = ?').run(id);
+  statement(db, 'DELETE FROM users WHERE id = ?').run(id);
 }
 
 export function countUsersWithPermission(db: Database, permission: string): number {
-  const row = db
-    .prepare(
-      `SELECT count(*) AS n FROM users u
+  const row = statement(
+    db,
+    `SELECT count(*) AS n FROM users u
        JOIN role_permissions p ON p.role = u.role AND p.permission = ?`,
-    )
-    .get(permission) as { n: number };
+  ).get(permission) as { n: number };
   return row.n;
 }
 
 export function selectPermissionsOfLogin(db: Database, login: string): string[] | undefined {
-  const user = db.prepare('SELECT role FROM users WHERE login = ?').get(login) as
+  const user = statement(db, 'SELECT role FROM users WHERE login = ?').get(login) as
     | { role: string }
     | undefined;
   if (!user) return undefined;
-  const rows = db
-    .prepare('SELECT permission FROM role_permissions WHERE role = ?')
+  const rows = statement(db, 'SELECT permission FROM role_permissions WHERE role = ?')
     .pluck()
     .all(user.role) as string[];
   return rows;
@@ -97,25 +95,26 @@ const roleSelect = `
   FROM roles r`;
 
 export function selectRoles(db: Database): RoleRow[] {
-  return db.prepare(`${roleSelect} ORDER BY r.builtin DESC, r.name`).all() as RoleRow[];
+  return statement(db, `${roleSelect} ORDER BY r.builtin DESC, r.name`).all() as RoleRow[];
 }
 
 export function selectRole(db: Database, name: string): RoleRow | undefined {
-  return db.prepare(`${roleSelect} WHERE r.name = ?`).get(name) as RoleRow | undefined;
+  return statement(db, `${roleSelect} WHERE r.name = ?`).get(name) as RoleRow | undefined;
 }
 
 export function insertRole(
   db: Database,
   role: { name: string; description: string; builtin: boolean; permissions: string[] },
 ): number {
-  const result = db
-    .prepare('INSERT INTO roles (name, description, builtin) VALUES (?, ?, ?)')
-    .run(role.name, role.description, role.builtin ? 1 : 0);
-  const grant = db.prepare('INSERT INTO role_permissions (role, permission) VALUES (?, ?)');
+  const result = statement(
+    db,
+    'INSERT INTO roles (name, description, builtin) VALUES (?, ?, ?)',
+  ).run(role.name, role.description, role.builtin ? 1 : 0);
+  const grant = statement(db, 'INSERT INTO role_permissions (role, permission) VALUES (?, ?)');
   for (const permission of role.permissions) grant.run(role.name, permission);
   return Number(result.lastInsertRowid);
 }
 
 export function deleteRole(db: Database, name: string): void {
-  db.prepare('DELETE FROM roles WHERE name = ?').run(name);
+  statement(db, 'DELETE FROM roles WHERE name = ?').run(name);
 }

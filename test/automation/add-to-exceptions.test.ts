@@ -45,10 +45,16 @@ describe('the add-to-exceptions action', () => {
       ['contact', 'Spammer'],
       ['deal', 'Free sofa'],
     ]);
-    const log = (await cli(['automation', 'log', '--json'])).json<
-      { action: string; status: string; detail: string }[]
-    >();
-    expect(log).toMatchObject([{ action: 'add-to-exceptions', status: 'done' }]);
+    // The deal's automation log went to the bin with it: its entry holds the rule's run.
+    expect((await cli(['automation', 'log', '--json'])).json()).toEqual([]);
+    const entry = (await cli(['recycle-bin', 'list', '--type', 'deal', '--json'])).json<
+      { id: number }[]
+    >()[0];
+    const shown = (await cli(['recycle-bin', 'show', String(entry?.id), '--json'])).json<{
+      deleted: { automation: { log: { what: string; status: string; detail: string }[] } };
+    }>();
+    const log = shown.deleted.automation.log;
+    expect(log).toMatchObject([{ what: 'add-to-exceptions', status: 'done' }]);
     expect(log[0]?.detail).toContain('deleted to the recycle bin: item #');
   });
 

@@ -91,7 +91,8 @@ describe('crmctl cleanup', () => {
     const second = await cli(['cleanup'], { now });
     expect(second).toMatchObject({
       exitCode: 0,
-      stdout: 'cleanup: bin: purged 0 recycle-bin entries past 30 days\n',
+      stdout:
+        'cleanup: bin: purged 0 recycle-bin entries past 30 days; automation: ran 0 due jobs, 0 still waiting; blacklist: expired 0 entries\n',
     });
     expect(await titles()).toEqual(['exactly at', 'just after']);
     const line = await cli(['cleanup', '-o', 'jsonl'], { now: at(31 * day) });

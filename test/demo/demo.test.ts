@@ -2,7 +2,7 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { snapshot } from '../e2e/support.js';
+import { ok, snapshot } from '../e2e/support.js';
 import { newStore, runCli, tempDir } from '../helpers.js';
 
 const admin = userInfo().username;
@@ -117,11 +117,13 @@ describe('demo', () => {
     expect(detail('trigger #1', 'Oak')).toBe('moved the item from Prepare documents to Prepayment');
     expect(detail('rule #5', 'Oak')).toContain('for wendy');
     expect(detail('rule #6', 'Win')).toContain('offers@cheap-loans.example');
-    // Every run of the log is in the timeline.
-    expect(demo.log.length).toBe(
-      demo.timeline.filter((e) => e.by.includes('#') && e.what !== 'moved' && e.what !== 'deleted')
-        .length,
+    // Every run of the log is in the timeline, and the spam deal's three, which went to the
+    // recycle bin with it.
+    const runs = demo.timeline.filter(
+      (e) => e.by.includes('#') && e.what !== 'moved' && e.what !== 'deleted',
     );
+    expect(runs.filter((e) => e.item === 'Win a free sofa!!!')).toHaveLength(3);
+    expect(demo.log.length).toBe(runs.length - 3);
   });
 
   it('leaves a store the other commands read: outbox, documents, tasks, notifications, exceptions, the bin', async () => {
@@ -142,8 +144,8 @@ describe('demo', () => {
       expect(result.exitCode, `${argv.join(' ')}: ${result.stderr}`).toBe(0);
       return result.json<T[]>();
     };
+    // The spam deal's SMS went to the recycle bin with it.
     expect((await json<{ channel: string }>(['outbox', 'list'])).map((m) => m.channel)).toEqual([
-      'sms',
       'sms',
       'sms',
       'email',
@@ -188,25 +190,26 @@ describe('demo', () => {
     expect((await cli(['settings', 'get', 'default-country'])).stdout).toBe('GB\n');
     expect((await cli(['settings', 'get', 'currency'])).stdout).toBe('GBP\n');
     expect((await cli(['db', 'check', '--json'])).json()).toMatchObject({ ok: true });
-    // The automation log the demo printed is the store's.
+    // The automation log the demo printed is the store's: the spam deal's runs (its SMS, its
+    // cancelled reminder, the add-to-exceptions) are in its recycle-bin entry.
     const log = await json<{ status: string }>(['automation', 'log']);
     expect(log.map((e) => e.status).sort()).toEqual(
       [
-        'cancelled',
-        'cancelled',
-        'done',
-        'done',
-        'done',
-        'done',
-        'done',
-        'done',
-        'done',
-        'done',
-        'done',
-        'done',
-        'skipped',
+        ...Array<string>(1).fill('cancelled'),
+        ...Array<string>(8).fill('done'),
+        ...Array<string>(1).fill('skipped'),
       ].sort(),
     );
+    const binned = await json<{ id: number; title: string }>(['recycle-bin', 'list']);
+    const spam = binned.find((e) => e.title === 'Win a free sofa!!!');
+    const shown = ok<{ deleted: { automation: { log: { what: string; status: string }[] } } }>(
+      await cli(['recycle-bin', 'show', String(spam?.id), '--json']),
+    );
+    expect(shown.deleted.automation.log.map((e) => `${e.what} ${e.status}`)).toEqual([
+      'send-sms done',
+      'notify cancelled',
+      'add-to-exceptions done',
+    ]);
   });
 
   it('twice with the same --now gives the same output; another --now moves the whole timeline', async () => {

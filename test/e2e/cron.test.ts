@@ -207,6 +207,29 @@ describe("the README's cron section", () => {
     };
     await binned('Old mistake', 40);
     await binned('Fresh mistake', 0);
+    // And what the other cleanup tasks do: a delayed rule's job due an hour ago, and a blacklist
+    // entry that expired yesterday.
+    const ago = (hours: number) => ({
+      CRMCTL_NOW: new Date(Date.now() - hours * 3_600_000).toISOString(),
+    });
+    expect(
+      await crm([
+        'rule',
+        'add',
+        '--stage',
+        'New',
+        '--action',
+        'add-comment',
+        '--param',
+        'text=Called back?',
+        '--delay',
+        '1h',
+      ]),
+    ).toMatchObject({ code: 0 });
+    expect(await crm(['item', 'add', '--title', 'Reminder'], ago(2))).toMatchObject({ code: 0 });
+    expect(
+      await crm(['blacklist', 'add', '+44 20 7946 0000', '--expires', '1d'], ago(48)),
+    ).toMatchObject({ code: 0 });
 
     // cron's environment, then the crontab's NAME=value lines.
     const cronEnv = {
@@ -252,7 +275,14 @@ describe("the README's cron section", () => {
     const cleanupJob = jobs.find((job) => job.command.includes(' cleanup '));
     expect(cleanupJob, 'the nightly cleanup').toBeDefined();
     expect(log.filter((entry) => 'tasks' in entry)).toEqual([
-      expect.objectContaining({ dryRun: false, tasks: { bin: { purged: 1, retentionDays: 30 } } }),
+      expect.objectContaining({
+        dryRun: false,
+        tasks: {
+          bin: { purged: 1, retentionDays: 30 },
+          automation: { ran: 1, done: 1, skipped: 0, failed: 0, cancelled: 0, pending: 0 },
+          blacklist: { expired: 1 },
+        },
+      }),
     ]);
     const bin = await crm(['recycle-bin', 'list', '--json']);
     expect((JSON.parse(bin.stdout) as { title: string }[]).map((e) => e.title)).toEqual([
@@ -266,7 +296,9 @@ describe("the README's cron section", () => {
       const again = readFileSync(join(data, 'logs', 'nightly.log'), 'utf8')
         .trimEnd()
         .split('\n');
-      expect(JSON.parse(again.at(-1) ?? '{}')).toMatchObject({ tasks: { bin: { purged: 0 } } });
+      expect(JSON.parse(again.at(-1) ?? '{}')).toMatchObject({
+        tasks: { bin: { purged: 0 }, automation: { ran: 0 }, blacklist: { expired: 0 } },
+      });
     }
 
     // "an online backup named by the date": a store that checks out, holding the moved deals.

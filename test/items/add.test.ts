@@ -34,10 +34,17 @@ describe('item add', () => {
       stderr: 'Added deal #1 "Sofa for Anna" in Default → New\n',
     });
     const shown = (await cli(['item', 'show', '1', '--json'])).json<
-      ItemJson & { timeline: unknown[]; automation: unknown }
+      ItemJson & {
+        timeline: unknown[];
+        automation: unknown;
+        tasks: unknown[];
+        documents: unknown[];
+        outbox: unknown[];
+      }
     >();
-    const { timeline, automation, ...item } = shown;
+    const { timeline, automation, tasks, documents, outbox, ...item } = shown;
     expect(automation).toEqual({ log: [], open: [] });
+    expect({ tasks, documents, outbox }).toEqual({ tasks: [], documents: [], outbox: [] });
     expect(item).toEqual({
       id: 1,
       type: 'deal',

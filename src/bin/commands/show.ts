@@ -1,6 +1,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import type { Context } from '../../cli/context.js';
-import { printRecord, type View, withOutputOptions } from '../../cli/output.js';
+import { escapeControls } from '../../cli/escape.js';
+import { formatOf, printRecord, type View, withOutputOptions } from '../../cli/output.js';
 import { examples, parseId } from '../../cli/parse.js';
 import { CrmError } from '../../errors.js';
 import { restoreFromBin, showBinEntry } from '../service.js';
@@ -11,6 +12,10 @@ const showView: View = {
   columns: [...binView.fields, 'deleted', 'history', 'operation', 'restore'],
   cells: {
     ...binView.cells,
+    deleted: (value) =>
+      Object.entries((value ?? {}) as Record<string, unknown>)
+        .map(([part, held]) => `${part}${countOf(held)}`)
+        .join(', '),
     history: (value) =>
       ((value ?? []) as { at: string; actor: string; action: string }[])
         .map((h) => `${h.at} ${h.actor} ${h.action}`)
@@ -66,5 +71,52 @@ export function binShow(bin: Command, ctx: Context): void {
         restore = { restores: [], notes: [], refused: error.message };
       }
       await printRecord(ctx, { ...details, restore }, options, showView);
+      if (formatOf(options) === 'table' && !options.fields) {
+        // Each part on lines of its own: the fields, the phones, the tasks, the automation log …
+        for (const [part, held] of Object.entries(details.deleted)) {
+          const lines = linesOf(held);
+          if (lines.length > 0) ctx.out(`\n${part}\n${lines.map(escapeControls).join('\n')}`);
+        }
+      }
     });
+}
+
+/** " (3)" for a part that is a list, " (2 log, 1 jobs)" for one made of lists, else nothing. */
+function countOf(held: unknown): string {
+  if (Array.isArray(held)) return ` (${held.length})`;
+  if (held && typeof held === 'object') {
+    const lists = Object.entries(held).filter(([, v]) => Array.isArray(v));
+    if (lists.length > 0 && lists.length === Object.keys(held).length) {
+      return ` (${lists.map(([k, v]) => `${(v as unknown[]).length} ${k}`).join(', ')})`;
+    }
+  }
+  return '';
+}
+
+/** A part as lines: one per element of a list, `key value, …`; an object's lists under their names. */
+function linesOf(held: unknown, indent = ''): string[] {
+  if (Array.isArray(held)) return held.map((element) => `${indent}${pairsOf(element)}`);
+  if (held && typeof held === 'object') {
+    return Object.entries(held).flatMap(([key, value]) =>
+      Array.isArray(value)
+        ? value.length > 0
+          ? [`${indent}${key}:`, ...linesOf(value, `${indent}  `)]
+          : []
+        : [`${indent}${key}: ${cellOf(value)}`],
+    );
+  }
+  return held === undefined ? [] : [`${indent}${cellOf(held)}`];
+}
+
+function pairsOf(element: unknown): string {
+  if (!element || typeof element !== 'object') return cellOf(element);
+  return Object.entries(element)
+    .filter(([, value]) => value !== null && value !== '')
+    .map(([key, value]) => `${key} ${cellOf(value)}`)
+    .join(', ');
+}
+
+function cellOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  return value === null ? '—' : JSON.stringify(value);
 }
