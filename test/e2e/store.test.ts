@@ -228,6 +228,7 @@ describe('migrations', () => {
         ALTER TABLE communications DROP COLUMN decision;
         ALTER TABLE communications DROP COLUMN declined_reason;
         DROP TABLE outbox; DROP TABLE tasks; DROP TABLE documents; DROP TABLE notifications;
+        DROP TABLE bin_keys; DROP TABLE bin_entries; DROP TABLE bin_settings;
         PRAGMA user_version = 3;
       `);
     });
