@@ -2,7 +2,8 @@
 // (send-sms, create-task, set-field) and 1 delayed rule, then `automation run --until` a day
 // later: items/s of the move and jobs/s of the run, against a bare reference doing the same
 // inserts and updates with prepared statements in one transaction. Target: within 4×, peak RSS
-// under 300 MB. Until send-sms and create-task exist (`rule actions`), add-comment stands in.
+// under 300 MB. The reference writes the rows the actions write (outbox, tasks, history, log).
+// Until send-sms and create-task exist (`rule actions`), add-comment stands in.
 import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -33,6 +34,8 @@ function seed(store) {
       : ['--action', 'add-comment', '--param', 'text=task {{title}}']),
   );
   rule('--action', 'set-field', '--param', 'field=state', '--param', 'value=documents');
+  // Every deal's client, with a phone the SMS goes to.
+  crmctl(['contact', 'add', '--name', 'Ann Lee', '--phone', '+442079460958', '--quiet'], env);
   rule('--action', 'add-comment', '--param', 'text=reminder', '--delay', '2h');
   const Database = require('better-sqlite3');
   const db = new Database(store);
@@ -42,8 +45,8 @@ function seed(store) {
     )
     .get();
   const insert = db.prepare(
-    `INSERT INTO items (type, pipeline_id, stage_id, title, fields, created_at, updated_at, source)
-     VALUES ('deal', ?, ?, ?, '{}', ?, ?, 'manual')`,
+    `INSERT INTO items (type, pipeline_id, stage_id, title, fields, created_at, updated_at, source, contact_id)
+     VALUES ('deal', ?, ?, ?, '{}', ?, ?, 'manual', 1)`,
   );
   db.transaction(() => {
     for (let i = 1; i <= count; i++) insert.run(first.pipeline_id, first.id, `Deal ${i}`, now, now);
@@ -70,6 +73,12 @@ function reference(store) {
   const history = db.prepare(
     `INSERT INTO history (at, actor, cause_kind, command, action, entity_type, entity_id, changes) VALUES (?, 'admin', 'user', 'ref', ?, 'item', ?, ?)`,
   );
+  const sms = db.prepare(
+    `INSERT INTO outbox (channel, recipient, text, item_id, rule_id, created_at, created_by) VALUES ('sms', '+442079460958', ?, ?, 1, ?, 'system')`,
+  );
+  const task = db.prepare(
+    `INSERT INTO tasks (title, item_id, stage_id, rule_id, status, created_at, created_by) VALUES (?, ?, ?, 2, 'open', ?, 'system')`,
+  );
   const setField = db.prepare(
     `UPDATE items SET fields = json_set(fields, '$.state', 'documents') WHERE id = ?`,
   );
@@ -85,10 +94,13 @@ function reference(store) {
     for (const id of ids) {
       move.run(target, at, id);
       history.run(at, 'stage-changed', id, '{}');
-      for (const rule of [1, 2]) {
-        history.run(at, 'commented', id, '{"text":"x"}');
-        log.run(rule, id, at);
-      }
+      // send-sms and create-task: their row, its history entry and the log entry.
+      sms.run(`Hello Deal ${id}`, id, at);
+      history.run(at, 'sms-queued', id, '{"to":"+442079460958"}');
+      log.run(1, id, at);
+      task.run(`Call Deal ${id}`, id, target, at);
+      history.run(at, 'task-created', id, '{"title":"Call"}');
+      log.run(2, id, at);
       setField.run(id);
       history.run(at, 'updated', id, '{}');
       log.run(3, id, at);

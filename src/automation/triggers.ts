@@ -82,7 +82,7 @@ export const triggerEvents: readonly EventInfo[] = [
     name: 'task-completed',
     description: 'a task of the item was completed (task complete)',
     triggerParams: [],
-    eventParams: [{ name: 'task', description: 'the task id' }],
+    eventParams: [{ name: 'taskId', description: 'the task id' }],
   },
   {
     name: 'responsible-changed',

@@ -128,6 +128,41 @@ describe('triggers (seed 004)', () => {
     expect(await s.stageOf(2)).toBe('In progress');
   });
 
+  it('seed 002: a task a rule created, once completed, moves the deal by its trigger', async () => {
+    const s = await automationStore();
+    await s.ok([
+      'rule',
+      'add',
+      '--stage',
+      docs,
+      '--action',
+      'create-task',
+      '--param',
+      'title=Prepare {{title}}',
+    ]);
+    await s.ok([
+      'rule',
+      'add',
+      '--stage',
+      docs,
+      '--action',
+      'send-sms',
+      '--param',
+      'text=Hello {{title}}',
+    ]);
+    await s.ok(['trigger', 'add', '--stage', 'In progress', '--on', 'task-completed']);
+    await s.ok(['contact', 'add', '--name', 'Ann', '--phone', '+442079460958']);
+    await s.ok(['item', 'add', '--title', 'Sofa', '--contact', '1', '--stage', docs]);
+    expect(runs(await s.log())).toEqual(['1:done', '2:done']);
+    await s.ok(['task', 'complete', '1']);
+    expect(await s.stageOf(1)).toBe('In progress');
+    expect((await s.log()).at(-1)).toMatchObject({
+      kind: 'trigger',
+      event: 'task-completed',
+      status: 'done',
+    });
+  });
+
   it('webhook triggers match by code', async () => {
     const s = await automationStore();
     await s.ok([
