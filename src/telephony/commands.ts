@@ -1,7 +1,14 @@
 import { examples } from '../cli/parse.js';
 import type { CommandModule } from '../cli/registry.js';
-import { addExplain, addIncoming, addLog } from './commands/calls.js';
-import { addAdd, addCheck, addExport, addImport, addList, addRemove } from './commands/entries.js';
+import { addAdd } from './commands/add.js';
+import { addCheck } from './commands/check.js';
+import { addExplain } from './commands/explain.js';
+import { addExport } from './commands/export.js';
+import { addImport } from './commands/import.js';
+import { addIncoming } from './commands/incoming.js';
+import { addList } from './commands/list.js';
+import { addLog } from './commands/log.js';
+import { addRemove } from './commands/remove.js';
 import { addAllow, addAllowed, addDisallow, addSettings } from './commands/settings.js';
 
 /** The `blacklist` and `call` nouns (DESIGN §4); each verb in commands/*.ts. */

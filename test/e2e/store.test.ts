@@ -224,6 +224,8 @@ describe('migrations', () => {
         DROP INDEX exceptions_by_comment;
         DROP INDEX history_by_operation;
         ALTER TABLE history DROP COLUMN operation_id;
+        DROP TABLE calls; DROP TABLE blacklist; DROP TABLE blacklist_removals;
+        DROP TABLE blacklist_comment_changes; DROP TABLE blacklist_allowed; DROP TABLE telephony_settings;
         DROP INDEX communications_by_sender;
         ALTER TABLE communications DROP COLUMN decision;
         ALTER TABLE communications DROP COLUMN declined_reason;

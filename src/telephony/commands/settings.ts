@@ -17,7 +17,7 @@ import {
   setBlacklistSettings,
 } from '../blacklist.js';
 import type { BlacklistSettings } from '../decide.js';
-import { permission } from './entries.js';
+import { permission } from './shared.js';
 
 const settingsView: View = {
   fields: ['autoBlock', 'calls', 'minutes', 'notify', 'banMinutes', 'registerInCrm'],
@@ -117,6 +117,7 @@ export function addAllow(blacklist: Command, ctx: Context): void {
       .argument('<number>', 'a phone number in any spelling')
       .option('--comment <text>', 'why')
       .option('--country <code>', 'country for a number in national format'),
+    allowView,
   )
     .addHelpText(
       'after',
