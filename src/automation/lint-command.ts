@@ -36,7 +36,8 @@ export function ruleLintCommand(rule: CommandUnknownOpts, ctx: Context): void {
         'Check the automation without running it: stages that move items to each other (loops),\n' +
           'triggers watching what their own stage’s rules change, rules timed on a custom date field\n' +
           'an item may not have, rules on stages no trigger or change-stage rule reaches (they run\n' +
-          'only when a person moves an item there), and template or condition fields no item has.\n' +
+          'only when a person moves an item there), --after-previous rules below one that always\n' +
+          'takes the item away, and template or condition fields no item has.\n' +
           'Exit 0 when clean, 3 with warnings',
       )
       .option(

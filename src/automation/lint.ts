@@ -18,6 +18,8 @@ import { templateFields } from './template.js';
  *   on a field a set-field rule sets, responsible-changed and change-responsible, …).
  * - `empty-date-field`: a rule timed on a date field an item may not have (custom fields).
  * - `unreached-stage`: rules on a stage no automation reaches (see `reachedStages`).
+ * - `after-leaving`: an `--after-previous` rule below one that always takes the item away
+ *   (change-stage to another stage; convert-lead in a lead pipeline): it never runs.
  * - `unknown-template-field`, `unknown-condition-field`: a custom field no item of the pipeline
  *   has and no rule sets (it reads empty).
  */
@@ -26,6 +28,7 @@ export type LintCode =
   | 'trigger-own-rule'
   | 'empty-date-field'
   | 'unreached-stage'
+  | 'after-leaving'
   | 'unknown-template-field'
   | 'unknown-condition-field';
 
@@ -34,6 +37,7 @@ export const lintCodes: readonly LintCode[] = [
   'trigger-own-rule',
   'empty-date-field',
   'unreached-stage',
+  'after-leaving',
   'unknown-template-field',
   'unknown-condition-field',
 ];
@@ -257,6 +261,36 @@ function moveSentence(automation: PipelineAutomation, move: Move): string {
   return `rule #${move.rule.id} (${move.rule.action}${what}) on ${from} fires trigger #${move.trigger.id} (${move.trigger.event}), which moves items to ${to}`;
 }
 
+/**
+ * The enabled `--after-previous` rules of a stage that wait for a rule that always takes the item
+ * away (no condition; change-stage to another stage, or convert-lead, which moves a lead to its
+ * success stage). Disabled rules are left out of their chain, as the engine hands their place on.
+ * (add-to-exceptions is not counted: when it fails, the item stays and the rule below runs.)
+ */
+function leavingChains(
+  stage: StageAutomation,
+  type: string,
+): { rule: RuleView; leaving: RuleView }[] {
+  const found: { rule: RuleView; leaving: RuleView }[] = [];
+  let leaving: RuleView | undefined;
+  for (const rule of enabledRules(stage)) {
+    if (!rule.timing.afterPrevious) leaving = undefined;
+    else if (leaving) {
+      found.push({ rule, leaving });
+      continue;
+    }
+    if (rule.condition === null && takesAway(rule, stage, type)) leaving = rule;
+  }
+  return found;
+}
+
+function takesAway(rule: RuleView, stage: StageAutomation, type: string): boolean {
+  if (rule.action === 'convert-lead') return type === 'lead' && stage.semantic !== 'success';
+  if (rule.action !== 'change-stage' || rule.params.stage === undefined) return false;
+  const ref = rule.params.stage.trim().toLowerCase();
+  return ref !== String(stage.id) && ref !== stage.name.toLowerCase();
+}
+
 /** Lints one pipeline's automation; findings in stage order, then rule/trigger id. */
 export function lintAutomation(
   automation: PipelineAutomation,
@@ -359,6 +393,15 @@ export function lintAutomation(
       const who = `trigger #${trigger.id}`;
       conditionReads(stage, who, { triggerId: trigger.id }, trigger.conditionFields);
     }
+
+    leavingChains(stage, automation.pipeline.type).forEach(({ rule, leaving }) => {
+      add(
+        'after-leaving',
+        stage,
+        { ruleId: rule.id },
+        `rule #${rule.id} runs after rule #${leaving.id} (${leaving.action}), which always takes the item out of ${quoted(stage.name)}: leaving the stage cancels it, so it never runs`,
+      );
+    });
 
     for (const rule of enabledRules(stage)) {
       const at = rule.timing.atField;

@@ -305,8 +305,19 @@ async function askParameter(
           check: (text) => checkLogins(text, choices),
         },
       );
-    case 'set-field:field':
-      return askText(prompter, label, { required: parameter.required, check: checkFieldName });
+    case 'set-field:field': {
+      const other = '\u0000other';
+      const field = await select([
+        ...['title', 'amount', 'currency'].map((f) => ({ value: f, name: f })),
+        ...choices.customFields.map((f) => ({
+          value: `${customFieldPrefix}${f}`,
+          name: `${customFieldPrefix}${f}`,
+        })),
+        { value: other, name: 'another custom field…' },
+      ]);
+      if (field !== other) return field;
+      return askText(prompter, 'Custom field name', { required: true, check: checkFieldName });
+    }
     case 'wait:until':
       return askText(prompter, `${label} (a condition)`, {
         required: parameter.required,

@@ -4,10 +4,13 @@ import { join } from 'node:path';
 import { printJson, printList, type View } from '../cli/output.js';
 import { examples } from '../cli/parse.js';
 import type { CommandModule } from '../cli/registry.js';
-import { ConflictError } from '../errors.js';
+import { ConflictError, UsageError } from '../errors.js';
 import { drawPipeline, stageColumns } from '../pipelines/draw.js';
 import { dataBeyondSeed } from '../setup/service.js';
-import { demoPipelineName, demoStart, playFurnitureDemo } from './service.js';
+import { demoLengthMs, demoPipelineName, demoStart, playFurnitureDemo } from './service.js';
+
+const lastInstant = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 import { drawTimeline } from './timeline.js';
 
 const timelineView: View = {
@@ -41,6 +44,14 @@ export const commands: CommandModule['commands'] = {
         ),
       )
       .action(async (options) => {
+        const given = ctx.globalOption('now') ?? ctx.env.CRMCTL_NOW;
+        const start = given ? ctx.clock.now() : demoStart;
+        // The demo plays two days on from its start: they must end where --now ends, in 9999.
+        if (start.getTime() + demoLengthMs > lastInstant) {
+          throw new UsageError(
+            `${ctx.globalOption('now') !== undefined ? '--now' : 'CRMCTL_NOW'}: the demo plays two days on from its start; start it by 9999-12-29`,
+          );
+        }
         // Only --db names the demo's store: CRMCTL_DB is where a person's real store lives.
         if (ctx.globalOption('db') === undefined) {
           ctx.useStorePath(join(mkdtempSync(join(tmpdir(), 'crmctl-demo-')), 'crm.db'));
@@ -57,8 +68,6 @@ export const commands: CommandModule['commands'] = {
               'Run crmctl demo without --db for a temporary one, or give --db a new file',
           );
         }
-        const given = ctx.globalOption('now') ?? ctx.env.CRMCTL_NOW;
-        const start = given ? ctx.clock.now() : demoStart;
         const result = session.write(() => playFurnitureDemo(session, start));
         if (options.json) {
           printJson(ctx, {

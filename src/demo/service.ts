@@ -42,6 +42,9 @@ export const demoPipelineName = 'Furniture store';
 /** Monday 23 November 2026, 09:00 UTC: where the demo starts unless --now says otherwise. */
 export const demoStart = new Date(Date.UTC(2026, 10, 23, 9, 0));
 
+/** How long the demo plays on its virtual clock (its last step). */
+export const demoLengthMs = 2 * 86_400_000;
+
 /** Seed 002's automation: what each stage does, as `rule add` / `trigger add` would be given it. */
 function furnitureAutomation(session: Session, pipeline: string): void {
   const rule = (flags: RuleFlags) => addRule(session, { pipeline, ...flags });
@@ -198,7 +201,7 @@ export function playFurnitureDemo(session: Session, start: Date): DemoResult {
   at('1d4h');
   move(bob, table, 'Delivery');
   move(bob, sofa, 'Lost');
-  at('2d');
+  at('2d'); // demoLengthMs
 
   const ids = [table, sofa, junk];
   const items = [...listItems(admin, { pipeline: String(pipeline.id) }).rows].filter((item) =>

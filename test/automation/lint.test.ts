@@ -239,3 +239,48 @@ describe('rule lint', () => {
     expect(lint(pipeline(stages))).toEqual([]);
   });
 });
+
+describe('rules that wait for one that takes the item away', () => {
+  it('reports after-previous rules below an unconditional change-stage or a lead’s convert-lead', () => {
+    const automation = pipeline([
+      stage(1, 'New', {
+        rules: [
+          rule(10, 'change-stage', { stage: 'Done' }, { timing: { delayMs: 3_600_000 } }),
+          rule(11, 'add-comment', { text: 'never' }, { timing: { afterPrevious: true } }),
+          rule(12, 'add-comment', { text: 'nor this' }, { timing: { afterPrevious: true } }),
+          rule(13, 'add-comment', { text: 'a chain of its own' }),
+          rule(14, 'change-stage', { stage: 'Done' }, { condition: 'amount > 5' }),
+          rule(
+            15,
+            'add-comment',
+            { text: 'runs when 14 is skipped' },
+            { timing: { afterPrevious: true } },
+          ),
+        ],
+      }),
+      stage(2, 'Done', { semantic: 'success' }),
+    ]);
+    const findings = lint(automation).filter((f) => f.code === 'after-leaving');
+    expect(findings.map((f) => f.ruleId)).toEqual([11, 12]);
+    expect(findings[0]?.message).toBe(
+      'rule #11 runs after rule #10 (change-stage), which always takes the item out of "New": leaving the stage cancels it, so it never runs',
+    );
+    const converting = (type: string) => {
+      const p = pipeline([
+        stage(1, 'New', {
+          rules: [
+            rule(10, 'convert-lead'),
+            rule(11, 'add-comment', { text: 'x' }, { timing: { afterPrevious: true } }),
+          ],
+        }),
+      ]);
+      p.pipeline.type = type;
+      return lint(p)
+        .filter((f) => f.code === 'after-leaving')
+        .map((f) => f.ruleId);
+    };
+    expect(converting('lead')).toEqual([11]);
+    // On a deal, convert-lead is skipped: the rule below runs.
+    expect(converting('deal')).toEqual([]);
+  });
+});

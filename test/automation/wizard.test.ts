@@ -357,3 +357,67 @@ describe('trigger add wizard', () => {
     ).toBe("crmctl trigger add --stage 'Bob'\\''s $stage; rm -rf' --on webhook --param 'code=a b'");
   });
 });
+
+describe('set-field in the wizard', () => {
+  it('offers the fields set-field may change and the custom fields items have, or another one', async () => {
+    const known = scripted([
+      ['Stage', 'New'],
+      ['Action', 'set-field'],
+      ['field', 'fields.deadline'],
+      ['value', '2026-12-01'],
+      ['Run only when', ''],
+      ['When', 'now'],
+      ['Only in working hours', false],
+      ['Name', ''],
+    ]);
+    const withSetField: WizardChoices = {
+      ...choices,
+      actions: [
+        {
+          name: 'set-field',
+          description: 'set a field',
+          parameters: [
+            {
+              name: 'field',
+              description: 'the field',
+              required: true,
+              default: null,
+              template: false,
+            },
+            {
+              name: 'value',
+              description: 'its value',
+              required: true,
+              default: null,
+              template: true,
+            },
+          ],
+        },
+      ],
+    };
+    const flags = await fillRuleFlags(known.prompter, withSetField, { pipeline: '7' });
+    expect(flags.params).toEqual({ field: 'fields.deadline', value: '2026-12-01' });
+    expect(known.asked.find((a) => a.message.startsWith('field'))?.choices).toEqual([
+      'title',
+      'amount',
+      'currency',
+      'fields.deadline',
+      '\u0000other',
+    ]);
+    const other = scripted([
+      ['Stage', 'New'],
+      ['Action', 'set-field'],
+      ['field', '\u0000other'],
+      ['Custom field name', ['bad name!', 'priority']],
+      ['value', 'high'],
+      ['Run only when', ''],
+      ['When', 'now'],
+      ['Only in working hours', false],
+      ['Name', ''],
+    ]);
+    expect((await fillRuleFlags(other.prompter, withSetField, { pipeline: '7' })).params).toEqual({
+      field: 'priority',
+      value: 'high',
+    });
+  });
+});

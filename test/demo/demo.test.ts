@@ -354,6 +354,40 @@ describe('demo', () => {
     expect(played.json<DemoJson>().store).toBe(empty);
   });
 
+  it('starts at any --now that leaves its two days before the end of 9999; a bad one is refused before a store is made', async () => {
+    const late = join(tempDir(), 'late.db');
+    const played = await runCli([
+      '--now',
+      '9999-12-29T23:59:59.999Z',
+      '--db',
+      late,
+      'demo',
+      '--json',
+    ]);
+    expect(played.exitCode, played.stderr).toBe(0);
+    expect(played.json<DemoJson>().timeline.at(-1)?.at).toBe('9999-12-31T03:59:59.999Z');
+    const early = await runCli([
+      '--now',
+      '1970-01-01T00:00:00Z',
+      '--db',
+      join(tempDir(), 'early.db'),
+      'demo',
+    ]);
+    expect(early.exitCode, early.stderr).toBe(0);
+    for (const now of [
+      'garbage',
+      '0001-01-01T00:00:00Z',
+      '9999-12-30T00:00:00Z',
+      'x'.repeat(100_000),
+      '',
+    ]) {
+      const db = join(tempDir(), 'refused.db');
+      const refused = await runCli(['--now', now, '--db', db, 'demo']);
+      expect(refused.exitCode, now.slice(0, 20)).toBe(2);
+      expect(existsSync(db)).toBe(false);
+    }
+  });
+
   it('says in its help where it plays', async () => {
     const help = (await runCli(['demo', '--help'])).stdout.replace(/\s+/g, ' ');
     expect(help).toContain('CRMCTL_DB is ignored, so the demo never writes into your real store');
