@@ -9,6 +9,7 @@ import {
 } from '../bin/rows-of-items.js';
 import { itemExists } from '../items/repo.js';
 import type { Session } from '../session.js';
+import { statement } from '../store/sql.js';
 import { type LogEntry, toEntry } from './log.js';
 import type { LogRow } from './repo.js';
 
@@ -31,9 +32,10 @@ const name = 'automation';
  */
 export function moveAutomationToBin(session: Session, itemId: number): void {
   const { db } = session;
+  // Most deleted items (a bulk delete) have no automation: one look at the indexes says so.
+  if (!hasAutomation(db, itemId) || itemExists(db, itemId)) return;
   const jobs = rowsOfItems(db, 'automation_jobs', [itemId]);
   const log = rowsOfItems(db, 'automation_log', [itemId]);
-  if ((jobs.length === 0 && log.length === 0) || itemExists(db, itemId)) return;
   const binId = selectBinIdOf(db, 'item', itemId);
   if (binId !== undefined) {
     const part: StoredAutomation = {
@@ -63,6 +65,18 @@ export function moveAutomationToBin(session: Session, itemId: number): void {
   deleteRowsOfItems(db, 'automation_jobs', [itemId]);
   deleteRowsOfItems(db, 'automation_log', [itemId]);
   session.changed();
+}
+
+function hasAutomation(db: Session['db'], itemId: number): boolean {
+  return (
+    statement(
+      db,
+      `SELECT EXISTS (SELECT 1 FROM automation_jobs WHERE item_id = ?)
+         OR EXISTS (SELECT 1 FROM automation_log WHERE item_id = ?)`,
+    )
+      .pluck()
+      .get(itemId, itemId) === 1
+  );
 }
 
 /** The log rows this write moved into the bin: the scheduler still counts the runs among them. */

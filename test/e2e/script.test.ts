@@ -371,9 +371,22 @@ describe('a script drives crmctl end to end with --json', () => {
 
     // show: the item as added plus where it is now, and its timeline
     const shown = ok<Item>(await crm(['item', 'show', String(oak.id), '--json']));
-    expect(Object.keys(shown)).toEqual([...itemKeys, 'timeline', 'automation']);
-    const { timeline, automation, ...item } = shown as Item & { automation: unknown };
+    expect(Object.keys(shown)).toEqual([
+      ...itemKeys,
+      'timeline',
+      'automation',
+      'tasks',
+      'documents',
+      'outbox',
+    ]);
+    const { timeline, automation, tasks, documents, outbox, ...item } = shown as Item & {
+      automation: unknown;
+      tasks: unknown[];
+      documents: unknown[];
+      outbox: unknown[];
+    };
     expect(automation).toEqual({ log: [], open: [] });
+    expect([tasks, documents, outbox]).toEqual([[], [], []]);
     expect(item).toEqual({
       ...oakAdded,
       stage: { id: stageId('Won'), name: 'Won', semantic: 'success' },

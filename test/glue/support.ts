@@ -55,14 +55,19 @@ export function orphans(path: string): Record<string, number> {
 export const noOrphans = Object.fromEntries(itemTables.map((table) => [table, 0]));
 
 /** The rows of those tables that belong to one item, by table, as stored. */
-export function rowsOfItem(path: string, itemId: number): Record<string, unknown[]> {
-  return withDb(path, (db) =>
-    Object.fromEntries(
-      itemTables.map((table) => [
-        table,
-        db.prepare(`SELECT * FROM ${table} WHERE item_id = ? ORDER BY id`).all(itemId),
-      ]),
-    ),
+export function rowsOfItem(
+  path: string,
+  itemId: number,
+): Record<(typeof itemTables)[number], unknown[]> {
+  return withDb(
+    path,
+    (db) =>
+      Object.fromEntries(
+        itemTables.map((table) => [
+          table,
+          db.prepare(`SELECT * FROM ${table} WHERE item_id = ? ORDER BY id`).all(itemId),
+        ]),
+      ) as Record<(typeof itemTables)[number], unknown[]>,
   );
 }
 
