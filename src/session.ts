@@ -240,7 +240,12 @@ export class Session {
         `stopped: the changes went on causing further changes (over ${maxEventDepth} events deep, a loop?); nothing was changed`,
       );
     }
-    const queued: QueuedEvent = { ...event, cause: this.actor.cause, depth };
+    // Copied by Object.assign, not by spread: V8 gives every object spread from events of several
+    // shapes a hidden class of its own (about 400 bytes each, 200,000 of them in a move of
+    // 100,000 deals into a stage with rules); assigned ones share theirs. The same keys, in order.
+    const queued = Object.assign({}, event) as QueuedEvent;
+    queued.cause = this.actor.cause;
+    queued.depth = depth;
     if (this.actor.chain) queued.chain = this.actor.chain;
     this.unit.queue.push(queued);
   }
