@@ -367,10 +367,13 @@ function executeRule(
     extra: Partial<NewLogRow> = {},
   ): Ended => {
     if (job) setJobStatus(session.db, job.id, status);
-    log(session, {
-      ...ruleEntry(rule.row, itemId, chain, job?.id ?? null, dueAt, status, detail, now),
-      ...extra,
-    });
+    log(
+      session,
+      Object.assign(
+        ruleEntry(rule.row, itemId, chain, job?.id ?? null, dueAt, status, detail, now),
+        extra,
+      ),
+    );
     if (status !== 'cancelled') stateOf(session).ran.add(`${chain.id}:${itemId}:${rule.row.id}`);
     return { kind: 'ended', status };
   };
@@ -691,7 +694,9 @@ function ruleEntry(
 function log(session: Session, row: NewLogRow): void {
   const operationId = session.keepsOperations ? session.operation() : null;
   session.changed();
-  insertLog(session.db, { ...row, operation_id: operationId });
+  // Every caller hands a row of its own: filled in, not copied.
+  row.operation_id = operationId;
+  insertLog(session.db, row);
 }
 
 // ---------------------------------------------------------------------------------------------
