@@ -365,5 +365,13 @@ export function operationKindOf(command: string | null): string {
 }
 
 export function nowIso(session: Pick<Session, 'clock'>): string {
-  return session.clock.now().toISOString();
+  const ms = session.clock.now().getTime();
+  // A command's rows mostly share one instant (a fixed clock, or --now): formatted once.
+  if (ms !== lastIso.ms) {
+    lastIso.ms = ms;
+    lastIso.text = new Date(ms).toISOString();
+  }
+  return lastIso.text;
 }
+
+const lastIso = { ms: Number.NaN, text: '' };
