@@ -6,6 +6,7 @@ import { getItem, type Item, itemChangeCount } from '../items/service.js';
 import { getPipeline, type Pipeline } from '../pipelines/service.js';
 import {
   type AutomationChain,
+  type Cause,
   type EventSubscriber,
   nowIso,
   type QueuedEvent,
@@ -59,15 +60,23 @@ interface LoadedRule {
   type: ActionType | undefined;
   params: Record<string, string>;
   condition: Condition | null;
+  /** What its actions are caused by: one object for every run (queued events keep it). */
+  cause: Cause;
 }
 
 /** What the engine keeps for the length of one write. */
 interface EngineState {
   lastChain: number;
-  /** Chains begun in this write: nothing of them is in the store from before. */
-  newChains: Set<number>;
-  /** `chain:item:rule` of the rules run in this write (the once-per-chain guard). */
-  ran: Set<string>;
+  /**
+   * The first chain begun in this write: chains are numbered on from the store's last, so those
+   * from here to `lastChain` are this write's, and nothing of them is in the store from before.
+   */
+  firstNewChain: number;
+  /**
+   * The rules run in this write (the once-per-chain guard): by chain, its item and rule pairs
+   * (`[item, rule, item, rule, …]`: a chain holds a few), not a string per run.
+   */
+  ran: Map<number, number[]>;
   rules: Map<number, LoadedRule[]>;
   triggers: Map<string, (TriggerRow & { stage_position: number })[]>;
   pipelines: Map<number, Pipeline>;
@@ -83,10 +92,11 @@ function stateOf(session: Session): EngineState {
 }
 
 function newState(session: Session): EngineState {
+  const lastChain = selectLastChainId(session.db);
   return {
-    lastChain: selectLastChainId(session.db),
-    newChains: new Set<number>(),
-    ran: new Set<string>(),
+    lastChain,
+    firstNewChain: lastChain + 1,
+    ran: new Map(),
     rules: new Map(),
     triggers: new Map(),
     pipelines: new Map(),
@@ -122,6 +132,7 @@ function rulesOfStage(session: Session, stageId: number): LoadedRule[] {
         type: actionTypeNamed(row.action),
         params: JSON.parse(row.params) as Record<string, string>,
         condition: row.condition === null ? null : conditionFromJson(row.condition),
+        cause: { kind: 'rule', id: row.id },
       }));
     state.rules.set(stageId, rules);
   }
@@ -147,7 +158,6 @@ function pipelineOf(session: Session, id: number): Pipeline {
 function newChain(session: Session, path: number[]): AutomationChain {
   const state = stateOf(session);
   const id = ++state.lastChain;
-  state.newChains.add(id);
   return { id, hop: 0, path };
 }
 
@@ -388,11 +398,14 @@ function executeRule(
     extra: Partial<NewLogRow> = {},
   ): Ended => {
     if (job) setJobStatus(session.db, job.id, status);
-    log(session, {
-      ...ruleEntry(rule.row, itemId, chain, job?.id ?? null, dueAt, status, detail, now),
-      ...extra,
-    });
-    if (status !== 'cancelled') stateOf(session).ran.add(`${chain.id}:${itemId}:${rule.row.id}`);
+    log(
+      session,
+      Object.assign(
+        ruleEntry(rule.row, itemId, chain, job?.id ?? null, dueAt, status, detail, now),
+        extra,
+      ),
+    );
+    if (status !== 'cancelled') markRan(session, chain, itemId, rule.row.id);
     return { kind: 'ended', status };
   };
   const item = current ?? readItem(session, itemId);
@@ -418,7 +431,7 @@ function executeRule(
   const startedAt = job?.started_at ? new Date(job.started_at) : now;
   const actor = session.as({
     login: systemLogin,
-    cause: { kind: 'rule', id: rule.row.id },
+    cause: rule.cause,
     command: session.actor.command,
     chain,
   });
@@ -527,9 +540,24 @@ function ranBefore(
   ruleId: number,
 ): boolean {
   const state = stateOf(session);
-  if (state.ran.has(`${chain.id}:${itemId}:${ruleId}`)) return true;
-  if (state.newChains.has(chain.id)) return false;
+  const pairs = state.ran.get(chain.id);
+  if (pairs) {
+    for (let i = 0; i < pairs.length; i += 2) {
+      if (pairs[i] === itemId && pairs[i + 1] === ruleId) return true;
+    }
+  }
+  if (chain.id >= state.firstNewChain && chain.id <= state.lastChain) return false;
   return ranInChain(session.db, chain.id, itemId, ruleId);
+}
+
+function markRan(session: Session, chain: AutomationChain, itemId: number, ruleId: number): void {
+  const { ran } = stateOf(session);
+  const pairs = ran.get(chain.id);
+  // Copied at its exact length (concat) while short: a pushed-to or spread array keeps room for
+  // 16 more (a move of 100,000 deals held 20 MB of that room); a long one grows in place.
+  if (!pairs) ran.set(chain.id, [itemId, ruleId]);
+  else if (pairs.length < 32) ran.set(chain.id, pairs.concat(itemId, ruleId));
+  else pairs.push(itemId, ruleId);
 }
 
 function withDefaults(type: ActionType, params: Record<string, string>): Record<string, string> {
@@ -712,7 +740,9 @@ function ruleEntry(
 function log(session: Session, row: NewLogRow): void {
   const operationId = session.keepsOperations ? session.operation() : null;
   session.changed();
-  insertLog(session.db, { ...row, operation_id: operationId });
+  // Every caller hands a row of its own: filled in, not copied.
+  row.operation_id = operationId;
+  insertLog(session.db, row);
 }
 
 // ---------------------------------------------------------------------------------------------

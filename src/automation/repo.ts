@@ -200,14 +200,26 @@ export interface JobRow {
 export type NewJobRow = Omit<JobRow, 'id'>;
 
 export function insertJob(db: Database, row: NewJobRow): number {
+  // Positional parameters: binding by name costs a property look-up per column, per row.
   return Number(
     statement(
       db,
       `INSERT INTO automation_jobs (rule_id, item_id, stage_id, status, due_at, after_job_id,
          chain_id, hop, path, started_at, created_at)
-       VALUES (@rule_id, @item_id, @stage_id, @status, @due_at, @after_job_id, @chain_id, @hop,
-         @path, @started_at, @created_at)`,
-    ).run(row).lastInsertRowid,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      row.rule_id,
+      row.item_id,
+      row.stage_id,
+      row.status,
+      row.due_at,
+      row.after_job_id,
+      row.chain_id,
+      row.hop,
+      row.path,
+      row.started_at,
+      row.created_at,
+    ).lastInsertRowid,
   );
 }
 
@@ -345,10 +357,27 @@ export function insertLog(db: Database, row: NewLogRow): number {
       `INSERT INTO automation_log (kind, rule_id, trigger_id, job_id, item_id, stage_id, action,
          event, status, due_at, executed_at, condition, seen, detail, made, chain_id, hop,
          operation_id)
-       VALUES (@kind, @rule_id, @trigger_id, @job_id, @item_id, @stage_id, @action, @event,
-         @status, @due_at, @executed_at, @condition, @seen, @detail, @made, @chain_id, @hop,
-         @operation_id)`,
-    ).run(row).lastInsertRowid,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      row.kind,
+      row.rule_id,
+      row.trigger_id,
+      row.job_id,
+      row.item_id,
+      row.stage_id,
+      row.action,
+      row.event,
+      row.status,
+      row.due_at,
+      row.executed_at,
+      row.condition,
+      row.seen,
+      row.detail,
+      row.made,
+      row.chain_id,
+      row.hop,
+      row.operation_id,
+    ).lastInsertRowid,
   );
 }
 

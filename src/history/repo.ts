@@ -23,8 +23,19 @@ export function insertHistory(db: Database, row: NewHistoryRow): void {
   statement(
     db,
     `INSERT INTO history (at, actor, cause_kind, cause_id, command, action, entity_type, entity_id, changes, operation_id)
-     VALUES (@at, @actor, @cause_kind, @cause_id, @command, @action, @entity_type, @entity_id, @changes, @operation_id)`,
-  ).run(row);
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    row.at,
+    row.actor,
+    row.cause_kind,
+    row.cause_id,
+    row.command,
+    row.action,
+    row.entity_type,
+    row.entity_id,
+    row.changes,
+    row.operation_id,
+  );
 }
 
 export interface HistoryFilter extends Paging {

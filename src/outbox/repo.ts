@@ -21,8 +21,18 @@ export function insertOutboxRow(db: Database, row: Omit<OutboxRow, 'id'>): numbe
     statement(
       db,
       `INSERT INTO outbox (channel, recipient, subject, text, item_id, rule_id, created_at, created_by, operation_id)
-       VALUES (@channel, @recipient, @subject, @text, @item_id, @rule_id, @created_at, @created_by, @operation_id)`,
-    ).run(row).lastInsertRowid,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      row.channel,
+      row.recipient,
+      row.subject,
+      row.text,
+      row.item_id,
+      row.rule_id,
+      row.created_at,
+      row.created_by,
+      row.operation_id,
+    ).lastInsertRowid,
   );
 }
 

@@ -57,7 +57,7 @@ export function queueMessage(session: Session, options: QueueMessageOptions): Ou
       : null;
   const text = checkMessageText(options.text, `the ${channel} text`, maxTextLength[channel]);
   const ruleId = options.ruleId ?? ruleOfCause(session);
-  const id = insertOutboxRow(session.db, {
+  const row = {
     channel,
     recipient: to,
     subject,
@@ -67,13 +67,15 @@ export function queueMessage(session: Session, options: QueueMessageOptions): Ou
     created_at: nowIso(session),
     created_by: session.actor.login,
     operation_id: session.keepsOperations ? session.operation() : null,
-  });
+  };
+  const id = insertOutboxRow(session.db, row);
   recordChange(session, {
     action: 'queued',
     entity: { type: 'outbox', id },
     changes: { channel, to, itemId: options.itemId ?? null },
   });
-  return getMessage(session, id);
+  // The message as stored, without reading it back.
+  return toMessage({ ...row, id });
 }
 
 export function getMessage(session: Session, id: number): OutboxMessage {

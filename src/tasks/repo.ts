@@ -27,8 +27,18 @@ export function insertTaskRow(
     statement(
       db,
       `INSERT INTO tasks (title, assignee, deadline, item_id, stage_id, rule_id, status, created_at, created_by, operation_id)
-       VALUES (@title, @assignee, @deadline, @item_id, @stage_id, @rule_id, 'open', @created_at, @created_by, @operation_id)`,
-    ).run(row).lastInsertRowid,
+       VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)`,
+    ).run(
+      row.title,
+      row.assignee,
+      row.deadline,
+      row.item_id,
+      row.stage_id,
+      row.rule_id,
+      row.created_at,
+      row.created_by,
+      row.operation_id,
+    ).lastInsertRowid,
   );
 }
 

@@ -1,7 +1,7 @@
 import { type Clock, parseDuration, parseInstant } from '../clock.js';
 import { ConflictError, NotFoundError, UsageError } from '../errors.js';
 import { recordChange } from '../history/service.js';
-import { getItem } from '../items/service.js';
+import { getItem, type Item } from '../items/service.js';
 import { type Listing, mapListing, type Paging } from '../listing.js';
 import { ruleOfCause } from '../outbox/service.js';
 import { nowIso, type Session } from '../session.js';
@@ -45,20 +45,26 @@ export interface AddTaskOptions {
   deadline?: Date | null;
   /** The rule that made it; default the session's cause when that is a rule. */
   ruleId?: number | null;
+  /**
+   * The item as the caller has just read it (a rule's action has it): not read again. It must be
+   * current (nothing changed since it was read); left out, the item is read here.
+   */
+  item?: Pick<Item, 'id' | 'responsible' | 'stage'>;
 }
 
 /** Adds an open task to an item, at the item's current stage; records it in history. */
 export function addTask(session: Session, options: AddTaskOptions): Task {
   session.requireWrite('adding a task');
   const title = checkDisplayText(options.title, 'a task title', { min: 1, max: 500 });
-  const item = getItem(session, options.itemId);
+  const item =
+    options.item?.id === options.itemId ? options.item : getItem(session, options.itemId);
   const assignee =
     options.assignee === undefined
       ? item.responsible
       : options.assignee === null
         ? null
         : getUser(session, options.assignee).login;
-  const id = insertTaskRow(session.db, {
+  const row = {
     title,
     assignee,
     deadline: options.deadline?.toISOString() ?? null,
@@ -68,13 +74,15 @@ export function addTask(session: Session, options: AddTaskOptions): Task {
     created_at: nowIso(session),
     created_by: session.actor.login,
     operation_id: session.keepsOperations ? session.operation() : null,
-  });
+  };
+  const id = insertTaskRow(session.db, row);
   recordChange(session, {
     action: 'created',
     entity: { type: 'task', id },
     changes: { title, assignee, itemId: item.id, stage: item.stage.name },
   });
-  return getTask(session, id);
+  // The task as stored (a new one is open), without reading it back.
+  return toTask({ ...row, id, status: 'open', completed_at: null, completed_by: null });
 }
 
 /**

@@ -45,6 +45,7 @@ export const createTask: ActionType = {
         assignee: assignee === 'responsible' ? item.responsible : assignee,
         deadline,
         ruleId: rule.id,
+        item,
       });
       const who =
         task.assignee === null
