@@ -1,8 +1,8 @@
 import { printList, type View, withOutputOptions } from '../cli/output.js';
 import { examples, parseId, parseSinceFlag, withPaging } from '../cli/parse.js';
 import type { CommandModule } from '../cli/registry.js';
-import { mayUse } from '../users/service.js';
 import { historyListing } from './service.js';
+import { hiddenEntityTypes } from './visibility.js';
 
 /** "stage: New → Prepayment; amount: 100 → 120" for people; JSON keeps the structure. */
 function describeChanges(value: unknown): string {
@@ -45,7 +45,7 @@ export const commands: CommandModule['commands'] = {
     withOutputOptions(
       withPaging(program.command('history'))
         .description(
-          'Show what changed: who, when, what, and through what (command, rule or trigger). Changes to the exceptions list are shown only to users with exceptions.view',
+          'Show what changed: who, when, what, and through what (command, rule or trigger). Changes to the exceptions list are shown only to users with exceptions.view, those to the blacklist only to users with telephony.settings',
         )
         .option('--item <id>', 'only this item')
         .option('--actor <login>', 'only changes made by this user (system: automation)')
@@ -59,8 +59,7 @@ export const commands: CommandModule['commands'] = {
       .action(async (options) => {
         const session = ctx.session('items.view');
         const entries = historyListing(session, {
-          // What was listed is itself protected: those entries need exceptions.view.
-          hiddenEntityTypes: mayUse(session, 'exceptions.view') ? [] : ['exceptions'],
+          hiddenEntityTypes: hiddenEntityTypes(session),
           entity:
             options.item === undefined
               ? undefined

@@ -10,9 +10,9 @@ import { examples, parseId, parseSinceFlag, withPaging } from '../cli/parse.js';
 import type { CommandModule } from '../cli/registry.js';
 import { historyView } from '../history/commands.js';
 import { changeKindsOf, historyOfOperation } from '../history/service.js';
+import { hiddenEntityTypes } from '../history/visibility.js';
 import { mapListing } from '../listing.js';
 import type { Session } from '../session.js';
-import { mayUse } from '../users/service.js';
 import { getOperation, listOperations, type Operation } from './service.js';
 
 /** "added 3, duplicates 1": an operation's counts on one line. */
@@ -28,10 +28,8 @@ export const operationView: View = {
   cells: { summary: describeSummary },
 };
 
-/** What the list holds is protected: its history entries need exceptions.view (as in `history`). */
-function hiddenFrom(session: Session): string[] {
-  return mayUse(session, 'exceptions.view') ? [] : ['exceptions'];
-}
+/** What protected lists hold is hidden as in `history` (src/history/visibility.ts). */
+const hiddenFrom = hiddenEntityTypes;
 
 /**
  * An operation as this user may see it: the command line of one that changed what they may not
@@ -95,7 +93,7 @@ export const commands: CommandModule['commands'] = {
         .command('show')
         .description(
           'Show one operation and what it changed: its history entries (needs items.view; those\n' +
-            'of the exceptions list need exceptions.view)',
+            'of the exceptions list need exceptions.view, of the blacklist telephony.settings)',
         )
         .argument('<op>', 'the operation id'),
       showView,

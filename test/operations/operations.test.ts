@@ -131,6 +131,29 @@ describe('operation show', () => {
     expect(table.stdout).not.toContain('c@example.com');
   });
 
+  it('hides the blacklist’s entries from users without telephony.settings, in history too', async () => {
+    const { cli } = await newStore({ now: t0 });
+    const added = ok<{ operationId: number }>(
+      await cli(['blacklist', 'add', '+44 20 7946 0018;nuisance', '--json']),
+    );
+    await cli(['blacklist', 'settings', '--auto-block', 'on']);
+    await cli(['role', 'add', 'desk', '--permissions', 'items.view,exceptions.view']);
+    await cli(['user', 'add', 'dora', '--role', 'desk']);
+    const shown = ok<{ command: string | null; history: unknown[] }>(
+      await cli(['operation', 'show', String(added.operationId), '--json'], { as: 'dora' }),
+    );
+    expect(shown).toMatchObject({ command: null, history: [] });
+    const history = await cli(['history', '--json'], { as: 'dora' });
+    expect(history.exitCode, history.stderr).toBe(0);
+    expect(history.stdout).not.toContain('blacklist');
+    expect(history.stdout).not.toContain('442079460018');
+    // The admin, who may manage telephony, sees both.
+    const all = ok<{ entity: { type: string } }[]>(await cli(['history', '--json']));
+    expect(all.map((entry) => entry.entity.type)).toEqual(
+      expect.arrayContaining(['blacklist', 'blacklist-settings']),
+    );
+  });
+
   it('an unknown operation is exit 4; a bad id exit 2', async () => {
     const { cli } = await storeWithOperations();
     expect((await cli(['operation', 'show', '999'])).exitCode).toBe(4);
