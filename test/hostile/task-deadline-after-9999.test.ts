@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { newStore } from '../helpers.js';
+
+describe('task add --deadline past the year 9999', () => {
+  it('is refused (exit 2) instead of stored as "+010099-…"', async () => {
+    const { cli } = await newStore({ now: '9999-06-01T00:00:00Z' });
+    const id = (await cli(['item', 'add', '--title', 'T', '--json'])).json<{ id: number }>().id;
+    const add = await cli([
+      'task',
+      'add',
+      '--item',
+      String(id),
+      '--title',
+      'x',
+      '--deadline',
+      '36500d',
+    ]);
+    expect(add.exitCode).toBe(2);
+    expect(add.stderr).toContain('after 9999-12-31');
+    const near = await cli([
+      'task',
+      'add',
+      '--item',
+      String(id),
+      '--title',
+      'x',
+      '--deadline',
+      '1d',
+    ]);
+    expect(near.exitCode, near.stderr).toBe(0);
+  });
+});
