@@ -33,6 +33,12 @@ export function parseInstant(text: string, flag: string): Date {
 /** The years `--now` accepts: a clock before 1970 or past 9999 is a typo, not a simulation. */
 const nowYears = { min: 1970, max: 9999 };
 
+/**
+ * The last instant a job may be due at: times are stored as ISO text and compared as text, and
+ * past 9999 toISOString writes "+010000-…", which sorts before "9999-…".
+ */
+export const latestDueMs = Date.UTC(nowYears.max, 11, 31, 23, 59, 59, 999);
+
 /** `--now` / `CRMCTL_NOW`: an ISO-8601 time in the years 1970–9999 (UTC). */
 export function parseNow(text: string, flag: string): Date {
   const date = parseInstant(text, flag);

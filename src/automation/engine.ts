@@ -1,6 +1,6 @@
 import { nextWorkingTime, type WorkingTime } from '../calendar/working-time.js';
 import { earliestInstantsAt, wallTimeOf, zoneNamed } from '../calendar/zone.js';
-import { fixedClock } from '../clock.js';
+import { fixedClock, latestDueMs } from '../clock.js';
 import { CrmError, NotFoundError } from '../errors.js';
 import { getItem, type Item, itemChangeCount } from '../items/service.js';
 import { getPipeline, type Pipeline } from '../pipelines/service.js';
@@ -319,6 +319,8 @@ function queueBehind(
   }
 }
 
+const tooLate = 'the rule would be due after 9999-12-31: too late to schedule';
+
 /** When a rule is due, from `start` (the stage entered, or the rule above it finished). */
 function dueOf(
   session: Session,
@@ -339,7 +341,9 @@ function dueOf(
     const ms = date.dateOnly ? startOfDay(calendarOf(session), date.day) : date.ms;
     at = Math.max(start.getTime(), ms + rule.offset_ms);
   }
+  if (at > latestDueMs) return { error: tooLate };
   if (rule.working_hours === 1) at = nextWorkingTime(calendarOf(session), new Date(at)).getTime();
+  if (at > latestDueMs) return { error: tooLate };
   return { at: new Date(Math.max(at, now)) };
 }
 
@@ -486,6 +490,12 @@ function executeRule(
       });
     });
     return { kind: 'open', jobId };
+  }
+  if (outcome.status === 'waiting' && outcome.until && outcome.until.getTime() > latestDueMs) {
+    return end('failed', 'the wait would end after 9999-12-31: too late to schedule', {
+      seen,
+      made,
+    });
   }
   if (outcome.status === 'waiting') {
     if (job && job.started_at === null) startJob(session.db, job.id, now.toISOString());

@@ -1,4 +1,4 @@
-import { type Clock, parseDuration, parseInstant } from '../clock.js';
+import { type Clock, latestDueMs, parseDuration, parseInstant } from '../clock.js';
 import { ConflictError, NotFoundError, UsageError } from '../errors.js';
 import { recordChange } from '../history/service.js';
 import { getItem, type Item } from '../items/service.js';
@@ -150,7 +150,10 @@ export function parseDeadline(text: string, what: string, clock: Clock): Date {
     const ms = parseDuration(text, what);
     if (ms <= 0)
       throw new UsageError(`${what} takes a duration from now such as 1d, not "${text}"`);
-    return new Date(clock.now().getTime() + ms);
+    const at = clock.now().getTime() + ms;
+    if (at > latestDueMs)
+      throw new UsageError(`${what} ${text} falls after 9999-12-31: too far in the future`);
+    return new Date(at);
   }
   try {
     return parseInstant(text, what);

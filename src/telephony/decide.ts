@@ -4,6 +4,8 @@
  * explain` and `call incoming` take the one decision and never disagree.
  */
 
+import { latestDueMs } from '../clock.js';
+
 export const minuteMs = 60_000;
 
 /** The blacklist's settings (`blacklist settings`). */
@@ -148,10 +150,11 @@ export function decideCall(facts: CallFacts): CallDecision {
   const window = countWindow(facts);
   const calls = `${window.total} ${window.total === 1 ? 'call' : 'calls'} outside working time within ${settings.minutes} min`;
   if (window.total >= window.threshold) {
-    const expiresAt =
-      settings.banMinutes === null
-        ? null
-        : new Date(Date.parse(at) + settings.banMinutes * minuteMs).toISOString();
+    // A ban that would end after 9999-12-31 is permanent: stored as "+010099-…" it would sort
+    // before every time in 9999 and count as expired at once.
+    const ends =
+      settings.banMinutes === null ? null : Date.parse(at) + settings.banMinutes * minuteMs;
+    const expiresAt = ends === null || ends > latestDueMs ? null : new Date(ends).toISOString();
     return {
       verdict: 'declined',
       by: 'auto-block',

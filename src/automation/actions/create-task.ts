@@ -1,6 +1,6 @@
 import { parseDuration } from '../../clock.js';
 import { UsageError } from '../../errors.js';
-import { addTask } from '../../tasks/service.js';
+import { addTask, parseDeadline } from '../../tasks/service.js';
 import type { ActionType } from '../action.js';
 import { itemValues } from '../condition.js';
 import { renderTemplate } from '../template.js';
@@ -37,7 +37,7 @@ export const createTask: ActionType = {
       const deadline =
         params.deadline === undefined
           ? null
-          : new Date(session.clock.now().getTime() + deadlineMs(params.deadline));
+          : parseDeadline(params.deadline, '--param deadline', session.clock);
       const task = addTask(session, {
         itemId: item.id,
         // A title is one line: placeholders that hold line breaks are joined with spaces.
