@@ -305,6 +305,7 @@ export function setTriggerEnabled(session: Session, id: number, enabled: boolean
   if (!row) throw new NotFoundError(`no trigger with id ${id} (see crmctl trigger list)`);
   if ((row.enabled === 1) !== enabled) {
     updateTriggerRow(session.db, { ...row, enabled: enabled ? 1 : 0, updated_at: nowIso(session) });
+    forgetLoadedRules(session);
     recordChange(session, {
       action: enabled ? 'enabled' : 'disabled',
       entity: { type: 'trigger', id },
