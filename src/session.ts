@@ -78,6 +78,8 @@ interface UnitOfWork {
   /** The next queued event to hand over; the depth of the one being handed over. */
   cursor: number;
   delivering: QueuedEvent | undefined;
+  /** Attempts (savepoints) open: what they queue waits until they are over. */
+  attempts: number;
   committedOperation: number | null;
   /** Work to do once the transaction has committed (a webhook's HTTP call). */
   afterCommit: (() => Promise<void>)[];
@@ -114,6 +116,7 @@ export class Session {
       queue: [],
       cursor: 0,
       delivering: undefined,
+      attempts: 0,
       committedOperation: null,
       afterCommit: [],
       scratch: new Map(),
@@ -253,11 +256,12 @@ export class Session {
   /**
    * Hands the events queued so far to the subscribers now, on this session's clock, instead of
    * at the end of the write: the scheduler runs each job at its own time, and what a job causes
-   * happens at that time too. Inside a subscriber it does nothing (the outer hand-over goes on).
+   * happens at that time too. Inside a subscriber it does nothing (the outer hand-over goes on),
+   * nor inside an attempt (a rule's action: what it causes follows once it has ended).
    */
   deliverEvents(): void {
     this.requireWrite('handing over events');
-    if (this.unit.delivering) return;
+    if (this.unit.delivering || this.unit.attempts > 0) return;
     const subscribers = this.options.subscribers ?? [];
     const { unit } = this;
     try {
@@ -284,6 +288,7 @@ export class Session {
     const { unit } = this;
     const queued = unit.queue.length;
     statement(this.db, 'SAVEPOINT automation_attempt').run();
+    unit.attempts++;
     try {
       const result = work();
       statement(this.db, 'RELEASE automation_attempt').run();
@@ -293,6 +298,8 @@ export class Session {
       statement(this.db, 'RELEASE automation_attempt').run();
       unit.queue.length = Math.max(queued, unit.cursor);
       throw error;
+    } finally {
+      unit.attempts--;
     }
   }
 
@@ -332,6 +339,7 @@ export class Session {
       queue: [],
       cursor: 0,
       delivering: undefined,
+      attempts: 0,
       scratch: new Map(),
     });
     this.options.checkAccess?.(this);

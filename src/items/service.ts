@@ -185,12 +185,17 @@ export function addItem(session: Session, options: AddItemOptions): Item {
 }
 
 export function getItem(session: Session, id: number, options: { timeline?: boolean } = {}): Item {
-  const row = selectItem(session.db, id);
-  if (!row) throw new NotFoundError(`no item with id ${id} (see crmctl item list)`);
-  const [item] = toItems(session, [row]);
+  const [item] = toItems(session, [itemRowOf(session, id)]);
   if (!item) throw new NotFoundError(`no item with id ${id}`);
   if (options.timeline) item.timeline = listHistory(session, { entity: { type: 'item', id } });
   return item;
+}
+
+/** The item's own row (with its pipeline, stage and responsible named), without its contact details. */
+function itemRowOf(session: Session, id: number): ItemRow {
+  const row = selectItem(session.db, id);
+  if (!row) throw new NotFoundError(`no item with id ${id} (see crmctl item list)`);
+  return row;
 }
 
 export interface ListItemsOptions extends Paging {
@@ -268,14 +273,36 @@ export interface UpdateItemOptions {
   country?: string;
 }
 
-/** Changes an item's fields (not its stage: see moveItems). A field given as empty is removed. */
-export function updateItem(session: Session, id: number, options: UpdateItemOptions): Item {
+/** One field an update changed, as history records it. */
+export interface ItemChange {
+  from: unknown;
+  to: unknown;
+}
+
+/**
+ * Changes an item's fields (not its stage: see moveItems). A field given as empty is removed.
+ * Returns what changed (nothing: no history, no events); read the item back with getItem.
+ */
+export function updateItem(
+  session: Session,
+  id: number,
+  options: UpdateItemOptions,
+): Record<string, ItemChange> {
   const title = options.title === undefined ? undefined : checkTitle(options.title);
   session.requireWrite();
-  const before = getItem(session, id);
-  const points = ownPoints(session, before.type, options);
+  const row = itemRowOf(session, id);
+  const before = {
+    title: row.title,
+    amount: row.amount,
+    currency: row.currency,
+    responsible: row.responsible_login,
+    contactId: row.contact_id,
+    companyId: row.company_id,
+    fields: JSON.parse(row.fields) as Record<string, string>,
+  };
+  const points = ownPoints(session, row.type, options);
   const columns: Parameters<typeof updateItemColumns>[2] = {};
-  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  const changes: Record<string, ItemChange> = {};
   const change = (field: string, from: unknown, to: unknown) => {
     if (JSON.stringify(from) !== JSON.stringify(to)) changes[field] = { from, to };
   };
@@ -341,19 +368,19 @@ export function updateItem(session: Session, id: number, options: UpdateItemOpti
         points.filter((p) => p.kind === 'email').map((p) => p.value),
       );
   }
-  if (Object.keys(changes).length === 0) return before;
+  if (Object.keys(changes).length === 0) return changes;
   columns.updated_at = nowIso(session);
   updateItemColumns(session.db, id, columns);
   recordChange(session, { action: 'updated', entity: { type: 'item', id }, changes });
   emitChangeEvents(session, id, changes);
-  return getItem(session, id);
+  return changes;
 }
 
 /** A change of responsible is its own event (triggers watch it); every other change is a field change. */
 function emitChangeEvents(
   session: Session,
   itemId: number,
-  changes: Record<string, { from: unknown; to: unknown }>,
+  changes: Record<string, ItemChange>,
 ): void {
   const { responsible, ...fields } = changes;
   if (responsible) {
@@ -395,7 +422,9 @@ export interface MoveItemsResult {
 }
 
 /**
- * Moves items to a stage (and pipeline). Items already there are left as they are. `onProgress`
+ * Moves items to a stage (and pipeline). Items already there are left as they are. Each item's
+ * automation (the rules of the stage it entered, the triggers) runs right after it moves, before
+ * the next one moves: a move of 100,000 items holds no queue of 100,000 events. `onProgress`
  * hears how many of how many are done.
  */
 export function moveItems(
@@ -421,25 +450,39 @@ export function moveItems(
     }
     return pipeline;
   };
+  // One object per place, shared by every move from or to it.
+  const places = new Map<string, ItemMove['from']>();
+  const placeOf = (pipeline: string, stage: string) => {
+    const key = JSON.stringify([pipeline, stage]);
+    let place = places.get(key);
+    if (!place) {
+      place = { pipeline, stage };
+      places.set(key, place);
+    }
+    return place;
+  };
   for (const id of ids) {
-    const item = getItem(session, id);
-    const target = options.pipeline
-      ? pipelineOf(options.pipeline, item.type)
-      : pipelineOf(String(item.pipeline.id), item.type);
+    // The row alone: a move needs no phones or emails (a stage of 100,000 items moves at once).
+    const item = itemRowOf(session, id);
+    const target = pipelineOf(options.pipeline ?? String(item.pipeline_id), item.type);
     const stage =
       options.stage === undefined
-        ? matchingStage(item.stage, target)
+        ? matchingStage(
+            { name: item.stage_name, semantic: item.stage_semantic as Semantic },
+            target,
+          )
         : stageOf(target, options.stage);
-    if (stage.id === item.stage.id) {
+    if (stage.id === item.stage_id) {
       result.unchanged++;
     } else {
       applyMove(session, item, target, stage);
       result.moved++;
       result.moves.push({
         id,
-        from: { pipeline: item.pipeline.name, stage: item.stage.name },
-        to: { pipeline: target.name, stage: stage.name },
+        from: placeOf(item.pipeline_name, item.stage_name),
+        to: placeOf(target.name, stage.name),
       });
+      session.deliverEvents();
     }
     onProgress?.(result.moved + result.unchanged, ids.length);
   }
@@ -531,15 +574,15 @@ export function countItemsByStage(session: Session, pipelineId: number): Map<num
   return countByStage(session.db, pipelineId);
 }
 
-function applyMove(session: Session, item: Item, pipeline: Pipeline, stage: Stage): void {
+function applyMove(session: Session, item: ItemRow, pipeline: Pipeline, stage: Stage): void {
   updateItemColumns(session.db, item.id, {
     pipeline_id: pipeline.id,
     stage_id: stage.id,
     updated_at: nowIso(session),
   });
-  const changes: Record<string, unknown> = { stage: { from: item.stage.name, to: stage.name } };
-  if (pipeline.id !== item.pipeline.id) {
-    changes.pipeline = { from: item.pipeline.name, to: pipeline.name };
+  const changes: Record<string, unknown> = { stage: { from: item.stage_name, to: stage.name } };
+  if (pipeline.id !== item.pipeline_id) {
+    changes.pipeline = { from: item.pipeline_name, to: pipeline.name };
   }
   recordChange(session, {
     action: 'stage-changed',
@@ -549,7 +592,7 @@ function applyMove(session: Session, item: Item, pipeline: Pipeline, stage: Stag
   session.emit({
     type: 'stage-entered',
     itemId: item.id,
-    from: { pipelineId: item.pipeline.id, stageId: item.stage.id },
+    from: { pipelineId: item.pipeline_id, stageId: item.stage_id },
     to: { pipelineId: pipeline.id, stageId: stage.id },
   });
 }

@@ -17,7 +17,7 @@ import { CrmError } from '../../src/errors.js';
 import { listExceptions } from '../../src/exceptions/service.js';
 import { exceptionsUndo } from '../../src/exceptions/undo.js';
 import { historyListing } from '../../src/history/service.js';
-import { addItem, listItems, updateItem } from '../../src/items/service.js';
+import { addItem, getItem, listItems, updateItem } from '../../src/items/service.js';
 import { Session } from '../../src/session.js';
 import { seedNewStore } from '../../src/setup/service.js';
 import { openStore, type Store } from '../../src/store/store.js';
@@ -318,9 +318,10 @@ class UpdateItem implements Command {
   }
   run(model: Model, real: Real) {
     const id = pick(sorted(model.items.keys()), this.index) as number;
-    const updated = attempt(real, model, 'item update', (s) =>
-      updateItem(s, id, { title: `t ${this.value}`, fields: { size: this.value } }),
-    );
+    const updated = attempt(real, model, 'item update', (s) => {
+      updateItem(s, id, { title: `t ${this.value}`, fields: { size: this.value } });
+      return getItem(s, id);
+    });
     if (updated instanceof CrmError) throw updated;
     const item = model.items.get(id) as MItem;
     Object.assign(item, {

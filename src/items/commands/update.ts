@@ -5,7 +5,7 @@ import { withOutputOptions } from '../../cli/output.js';
 import { collect, collectField, examples, parseAmount, parseId } from '../../cli/parse.js';
 import { printChange } from '../../cli/result.js';
 import { contactValueHint, countryOption } from '../../contacts/commands/shared.js';
-import { updateItem } from '../service.js';
+import { getItem, updateItem } from '../service.js';
 import { itemHint, itemView } from './shared.js';
 
 /** `--contact none` unlinks; otherwise an id. */
@@ -46,8 +46,9 @@ export function itemUpdate(item: Command, ctx: Context): void {
       withFlagHints([itemHint, contactValueHint], async (id, options) => {
         const session = ctx.session('items.edit');
         const none = (value: string | undefined) => value?.trim().toLowerCase() === 'none';
-        const updated = session.write(() =>
-          updateItem(session, parseId(id), {
+        const itemId = parseId(id);
+        const updated = session.write(() => {
+          updateItem(session, itemId, {
             title: options.title,
             amount:
               options.amount === undefined
@@ -74,8 +75,9 @@ export function itemUpdate(item: Command, ctx: Context): void {
             phones: options.phone,
             emails: options.email,
             country: options.country,
-          }),
-        );
+          });
+          return getItem(session, itemId);
+        });
         await printChange(ctx, options, { ...updated }, itemView, {
           id: updated.id,
           note: `Updated item #${updated.id}`,
