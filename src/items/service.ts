@@ -575,8 +575,9 @@ export function countItemsByStage(session: Session, pipelineId: number): Map<num
 }
 
 function applyMove(session: Session, item: ItemRow, pipeline: Pipeline, stage: Stage): void {
+  // The pipeline only when it changes: setting a column rewrites its index entry all the same.
   updateItemColumns(session.db, item.id, {
-    pipeline_id: pipeline.id,
+    ...(pipeline.id === item.pipeline_id ? {} : { pipeline_id: pipeline.id }),
     stage_id: stage.id,
     updated_at: nowIso(session),
   });

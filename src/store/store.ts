@@ -166,6 +166,11 @@ export function openStore(path: string, options: OpenStoreOptions): Store {
   try {
     // Settings of this connection, not of the file.
     db.pragma('foreign_keys = ON');
+    // Savepoints (each rule's action runs in one) keep the pages they change in memory, not in
+    // a temporary file made and removed each time: a move of 100,000 deals into a stage with
+    // rules spent 2 s of system time on those files. Set before any transaction: SQLite reads
+    // it when one begins.
+    db.pragma('temp_store = MEMORY');
     // Reads through a memory map: full scans of large tables (a search by comment in millions
     // of exceptions) run about twice as fast. Bulk writers switch it off to keep memory flat.
     if (!inMemory) db.pragma(`mmap_size = ${mappedBytes}`);
