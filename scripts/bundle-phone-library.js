@@ -1,4 +1,6 @@
 // Bundles src/contact-details/phone-library.ts into dist/vendor/phone-library.cjs (see there why).
+import { copyFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
 export const phoneLibraryPath = 'dist/vendor/phone-library.cjs';
@@ -13,9 +15,12 @@ export async function bundlePhoneLibrary() {
     target: 'node20',
     minify: true,
     logLevel: 'warning',
-    // Left as a require(): Node reads JSON with JSON.parse.
-    external: ['libphonenumber-js/metadata.max.json'],
   });
+  // Read by path beside the bundle (see phone-library.ts).
+  copyFileSync(
+    createRequire(import.meta.url).resolve('libphonenumber-js/metadata.max.json'),
+    'dist/vendor/phone-metadata.json',
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await bundlePhoneLibrary();

@@ -31,9 +31,11 @@ await build({
   platform: 'node',
   target: 'node20',
   logLevel: 'warning',
-  // Native or heavy packages stay in node_modules and load only when a command needs them.
+  // Heavy packages stay in node_modules and load only when a command needs them. better-sqlite3's
+  // JavaScript is bundled (nearly every command opens the store; its addon loads on first use);
+  // `bindings`, its fallback when no addon path is given, is never used (src/store/store.ts).
   external: [
-    'better-sqlite3',
+    'bindings',
     'libphonenumber-js',
     'chalk',
     'cli-table3',

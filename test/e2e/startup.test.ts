@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers.js';
@@ -22,9 +22,10 @@ describe('the start-up bundle', () => {
          const { wrap } = require('node:module');
          const { Script } = require('node:vm');
          const file = process.argv[1];
+         const cache = readFileSync(file + '.v8cache');
          const script = new Script(wrap(readFileSync(file, 'utf8')), {
            filename: file,
-           cachedData: readFileSync(file + '.v8cache').subarray(20),
+           cachedData: cache.subarray(cache.indexOf(10, 20) + 1),
          });
          process.stdout.write(script.cachedDataRejected ? 'rejected' : 'accepted');`,
         bundle,
@@ -50,6 +51,17 @@ function copyOfBuild(): { bin: string; bundle: string } {
   return { bin: join(root, 'bin', 'crmctl.js'), bundle: join(root, 'dist', 'bundle', 'main.cjs') };
 }
 
+/** The stamp bin/crmctl.js keys its code cache by: size, modification time (ns), inode. */
+function stampOfFile(file: string): string {
+  const { size, mtimeNs, ino } = statSync(file, { bigint: true });
+  return `${size}:${mtimeNs}:${ino}\n`;
+}
+
+/** The stamp in a cache file's header, after the bundle's SHA-1. */
+function stampOfCache(cache: Buffer): string {
+  return cache.subarray(20, cache.indexOf(10, 20) + 1).toString();
+}
+
 function runBin(bin: string, args: string[]) {
   return spawnSync(process.execPath, [bin, ...args], {
     encoding: 'utf8',
@@ -66,24 +78,41 @@ describe('the code cache', () => {
     const cache = readFileSync(`${copy}.v8cache`);
     const original = readFileSync(copy, 'utf8');
     expect(cache.subarray(0, 20)).toEqual(createHash('sha1').update(original).digest());
+    expect(stampOfCache(cache)).toBe(stampOfFile(copy));
     const changed = original.replace(
       'Admin tool for CRM automation',
       'Admin tool for CRM AUTOMATION',
     );
     expect(changed.length).toBe(original.length);
     writeFileSync(copy, changed);
+    expect(stampOfFile(copy)).not.toBe(stampOfCache(cache));
     const help = runBin(bin, ['--help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('Admin tool for CRM AUTOMATION');
     // …and the cache now belongs to the new bundle.
     const rewritten = readFileSync(`${copy}.v8cache`);
     expect(rewritten.subarray(0, 20)).toEqual(createHash('sha1').update(changed).digest());
+    expect(stampOfCache(rewritten)).toBe(stampOfFile(copy));
+  });
+
+  it('of a copied build (another file, the same bundle) is used, and stamped for the copy', () => {
+    const { bin, bundle: copy } = copyOfBuild();
+    const cache = readFileSync(`${copy}.v8cache`);
+    expect(stampOfCache(cache)).not.toBe(stampOfFile(copy));
+    const version = runBin(bin, ['--version']);
+    expect(version.status).toBe(0);
+    const restamped = readFileSync(`${copy}.v8cache`);
+    expect(stampOfCache(restamped)).toBe(stampOfFile(copy));
+    expect(restamped.subarray(0, 20)).toEqual(cache.subarray(0, 20));
   });
 
   it('is written again when V8 refuses it, and the command still runs', () => {
     const { bin, bundle: copy } = copyOfBuild();
     const hash = createHash('sha1').update(readFileSync(copy, 'utf8')).digest();
-    writeFileSync(`${copy}.v8cache`, Buffer.concat([hash, Buffer.from('not a code cache')]));
+    writeFileSync(
+      `${copy}.v8cache`,
+      Buffer.concat([hash, Buffer.from(`${stampOfFile(copy)}not a code cache`)]),
+    );
     const version = runBin(bin, ['--version']);
     expect(version.status).toBe(0);
     expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
