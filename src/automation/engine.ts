@@ -14,6 +14,7 @@ import {
   systemLogin,
 } from '../session.js';
 import { workingTimeOf } from '../settings/working-time.js';
+import { readWithoutMemoryMap } from '../store/store.js';
 import type { ActionOutcome, ActionType } from './action.js';
 import { actionTypeNamed } from './actions/index.js';
 import { moveAutomationToBin, ruleRunsMovedToBinSince } from './bin.js';
@@ -30,7 +31,6 @@ import {
   type NewLogRow,
   type RuleRow,
   ranInChain,
-  readWithoutMemoryMap,
   relinkChain,
   selectHoldingJobs,
   selectHoldingJobsOfItem,

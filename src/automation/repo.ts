@@ -5,14 +5,6 @@ import type { Database } from '../store/store.js';
 
 /** The SQL of the automation's tables (migration 10): rules, triggers, jobs and the log. */
 
-/**
- * Reads pages with read() for the rest of this connection: the automation of a bulk move writes
- * and reads as many rows again, and mapped pages would count towards its memory.
- */
-export function readWithoutMemoryMap(db: Database): void {
-  db.pragma('mmap_size = 0');
-}
-
 export interface RuleRow {
   id: number;
   pipeline_id: number;

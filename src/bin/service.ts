@@ -9,6 +9,7 @@ import { binContributors } from '../registrations.js';
 import { nowIso, type Session } from '../session.js';
 import { defaultCountry } from '../settings/service.js';
 import { statement } from '../store/sql.js';
+import { readWithoutMemoryMap } from '../store/store.js';
 import { authorize, mayUse } from '../users/service.js';
 import type { BinContributor, BinKind, BinRecord, RestoreScope } from './contributor.js';
 import {
@@ -18,7 +19,6 @@ import {
   deleteBinEntry,
   insertBinEntry,
   pagedBinEntries,
-  prepareBulkWrite,
   purgeBinEntries,
   selectBinEntriesOfOperation,
   selectBinEntry,
@@ -137,7 +137,7 @@ export function deleteRecords(
     }
   }
   const total = [...byKind.values()].reduce((sum, ids) => sum + ids.length, 0);
-  if (total > batchSize) prepareBulkWrite(session.db);
+  if (total > batchSize) readWithoutMemoryMap(session.db);
   const operationId = session.operation();
   const result: DeleteResult = {
     operationId,

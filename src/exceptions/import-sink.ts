@@ -1,9 +1,9 @@
 import type { Normalised } from '../contact-details/reasons.js';
 import type { ImportSink } from '../imports/run.js';
 import type { Session } from '../session.js';
+import { readWithoutMemoryMap } from '../store/store.js';
 import {
   insertException,
-  readWithoutMemoryMap,
   recordCommentChange,
   selectExceptionByKey,
   updateExceptionComment,

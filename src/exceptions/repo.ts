@@ -22,14 +22,6 @@ export interface ExceptionRow {
 
 export type NewExceptionRow = Omit<ExceptionRow, 'id'>;
 
-/**
- * Reads pages with read() instead of the memory map for the rest of this connection: an import
- * touches the whole index, and mapped pages would count towards its memory, growing with the list.
- */
-export function readWithoutMemoryMap(db: Database): void {
-  db.pragma('mmap_size = 0');
-}
-
 /** Inserts unless the key is listed already; returns whether it was added. */
 export function insertException(db: Database, row: NewExceptionRow): boolean {
   return (

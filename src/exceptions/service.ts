@@ -8,6 +8,7 @@ import { commentProblem, splitEntry } from '../imports/entry.js';
 import { type Listing, mapListing, mapRows } from '../listing.js';
 import { nowIso, type Session } from '../session.js';
 import { defaultCountry } from '../settings/service.js';
+import { readWithoutMemoryMap } from '../store/store.js';
 import {
   deleteExceptionByKey,
   deleteExceptionsByIds,
@@ -18,7 +19,6 @@ import {
   type ExceptionType,
   insertException,
   pagedExceptions,
-  readWithoutMemoryMap,
   selectExceptionByKey,
   selectExceptions,
   selectIdsMatching,

@@ -1,6 +1,6 @@
 import { afterOffset, type Listing, type Paging } from '../listing.js';
 import type { whereOf } from './sql.js';
-import type { Database } from './store.js';
+import { type Database, readWithoutMemoryMap } from './store.js';
 
 /**
  * The rows of a query (`sql` with its named `params`) for one page, `LIMIT`/`OFFSET` added,
@@ -13,7 +13,7 @@ export function* pagedRows<T>(
   params: Record<string, unknown>,
   paging: Paging,
 ): Generator<T> {
-  if (paging.limit === undefined) db.pragma('mmap_size = 0');
+  if (paging.limit === undefined) readWithoutMemoryMap(db);
   yield* db.prepare(`${sql} LIMIT @limit OFFSET @offset`).iterate({
     ...params,
     limit: paging.limit ?? -1,

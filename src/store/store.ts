@@ -90,6 +90,16 @@ const require = createRequire(import.meta.url);
 
 const mappedBytes = 2 ** 30;
 
+/**
+ * Reads pages with read() instead of the memory map for the rest of this connection: a bulk
+ * write, an import or a whole-list read touches much of the store, and mapped pages would stay
+ * resident, counting towards this process's memory. (A larger page cache was measured for the
+ * bin's bulk delete: no faster, 20 MB more.)
+ */
+export function readWithoutMemoryMap(db: Database): void {
+  db.pragma('mmap_size = 0');
+}
+
 /** Pages (4 KiB) the WAL may hold before a commit copies them into the store. */
 const walCheckpointPages = 10_000;
 

@@ -1,10 +1,10 @@
 import type { Normalised } from '../contact-details/reasons.js';
 import type { ImportSink } from '../imports/run.js';
 import type { Session } from '../session.js';
+import { readWithoutMemoryMap } from '../store/store.js';
 import { blacklistCountry, readNumber, toBlacklistEntry } from './blacklist.js';
 import {
   insertBlacklistEntry,
-  readWithoutMemoryMap,
   recordBlacklistCommentChange,
   selectBlacklistEntry,
   updateBlacklistComment,

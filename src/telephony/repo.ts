@@ -23,11 +23,6 @@ export type NewBlacklistRow = Omit<BlacklistRow, 'id'>;
 const entryColumns =
   'id, number, raw, comment, source, created_at, created_by, expires_at, operation_id, line';
 
-/** An import touches the whole index: pages read through the memory map would stay resident. */
-export function readWithoutMemoryMap(db: Database): void {
-  db.pragma('mmap_size = 0');
-}
-
 /** Inserts unless the number is listed already; returns whether it was added. */
 export function insertBlacklistEntry(db: Database, row: NewBlacklistRow): boolean {
   return (
